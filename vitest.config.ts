@@ -1,0 +1,50 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { testKeys } from "./test/worker/keys.config.ts";
+
+const keys = await testKeys();
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // The worker and its Durable Object, inside workerd.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                // workerd does not implement jurisdictions.
+                DATA_JURISDICTION: "none",
+                AUTH_ISSUER: "https://partner.example",
+                AUTH_JWKS: JSON.stringify({ keys: [keys.publicJwk] }),
+                ALLOWED_ORIGINS: "https://partner.example",
+                TURN_URLS: "turn:127.0.0.1:3479?transport=udp",
+                TURN_SECRET: "test-turn-secret",
+                HOST_GRACE_SECONDS: "120",
+                // Test-only: the private half, so tests can sign partner tokens.
+                TEST_SIGNING_JWK: JSON.stringify(keys.privateJwk),
+              },
+            },
+          }),
+        ],
+        test: { name: "worker", include: ["test/worker/**/*.test.ts"] },
+      },
+      {
+        // Browser logic that needs no browser: plain Node.
+        test: { name: "web", include: ["test/web/**/*.test.ts"], environment: "node" },
+      },
+      {
+        // Real Chromium against `wrangler dev` (and coturn).
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

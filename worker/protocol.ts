@@ -1,0 +1,164 @@
+/**
+ * The wire contract between the worker, the Durable Object and the browser
+ * (`<samtale-call>`). The web code imports it too, so it holds types and
+ * plain constants only: nothing that pulls worker code into the browser.
+ *
+ * Add fields and messages freely; never rename, remove or change the meaning
+ * of one that is here: partners and browsers already rely on it.
+ */
+
+/** Stable error codes, shared by HTTP answers and WebSocket `error` messages. */
+export type ErrorCode =
+  | "unauthorized"
+  | "forbidden"
+  | "age_restricted"
+  | "not_found"
+  | "gone"
+  | "code_used"
+  | "full"
+  | "invalid_request"
+  | "too_large"
+  | "rate_limited"
+  | "internal";
+
+/** Every error body: `{"error": CODE, "message": TEXT}`. */
+export interface ErrorBody {
+  error: ErrorCode;
+  message: string;
+}
+
+export type Role = "host" | "guest";
+/** How a participant proved who they are: a partner JWT or a one-time code. */
+export type Verification = "token" | "code";
+export type Mode = "pair" | "group";
+
+/** A person in a consultation. `id` is per consultation, never the token's `sub`. */
+export interface Participant {
+  id: string;
+  name: string;
+  role: Role;
+  verified: Verification;
+}
+
+export interface Policy {
+  mode: Mode;
+  maxParticipants: number;
+  chat: boolean;
+}
+
+/** The subset of RTCIceServer the server hands out. */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export type EndReason = "host-ended" | "expired" | "host-away";
+
+// ---------------------------------------------------------------------------
+// HTTP API bodies
+
+export interface CreateConsultationRequest {
+  invitee?: { sub?: string; name?: string };
+  mode?: Mode;
+  maxParticipants?: number;
+  chat?: boolean;
+  ttlSeconds?: number;
+}
+
+export interface Invite {
+  /** Present for a guest invite (no `sub`): single use, at least 128 bits. */
+  code?: string;
+  /** `{origin}/join#consultation={id}[&code={code}]`: secrets stay in the fragment. */
+  url: string;
+  expiresAt: string;
+}
+
+export interface CreateConsultationResponse {
+  id: string;
+  expiresAt: string;
+  invite: Invite;
+}
+
+export interface InviteRequest {
+  sub?: string;
+  name?: string;
+}
+
+export interface InviteResponse {
+  invite: Invite;
+}
+
+export type JoinRequest = { code: string } | { resume: string } | Record<string, never>;
+
+export interface JoinResponse {
+  /** Single use, valid 60 s, for `GET …/ws?ticket=`. */
+  ticket: string;
+  /** Guests only: lets the same guest get new tickets until the end. */
+  resume?: string;
+  /** When the ticket expires. */
+  expiresAt: string;
+}
+
+export interface ConsultationView {
+  id: string;
+  state: "open";
+  expiresAt: string;
+  participants: Participant[];
+  /** Added to the contract: the consultation's policy, as in `welcome`. */
+  policy: Policy;
+}
+
+export interface DevTokenRequest {
+  sub: string;
+  name?: string;
+  role?: "practitioner" | "client";
+  birthdate?: string;
+}
+
+// ---------------------------------------------------------------------------
+// WebSocket messages, server → client
+
+export type ServerMessage =
+  | { type: "lobby"; you: Participant }
+  | {
+      type: "welcome";
+      you: Participant;
+      participants: Participant[];
+      iceServers: IceServer[];
+      policy: Policy;
+    }
+  | { type: "knock"; participant: Participant }
+  | { type: "lobby-left"; id: string }
+  | { type: "peer-joined"; participant: Participant }
+  | { type: "peer-left"; id: string }
+  | { type: "signal"; from: string; data: SignalData }
+  | { type: "error"; code: ErrorCode; message: string }
+  | { type: "ended"; reason: EndReason };
+
+// WebSocket messages, client → server
+
+export type ClientMessage =
+  | { type: "signal"; to: string; data: SignalData }
+  | { type: "admit"; id: string }
+  | { type: "deny"; id: string }
+  | { type: "end" };
+
+/**
+ * What peers exchange through `signal`: relayed unchanged by the server.
+ * The browser uses `{description}` and `{candidate}` (perfect negotiation).
+ */
+export type SignalData = Record<string, unknown>;
+
+/** WebSocket close codes. */
+export const CloseCode = {
+  /** The consultation ended; an `ended` message came first. */
+  ended: 4000,
+  /** A newer connection of the same participant took over. */
+  replaced: 4003,
+  /** The socket kept flooding or sending oversized frames. */
+  policy: 4008,
+  /** The host denied this guest. */
+  denied: 4010,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
