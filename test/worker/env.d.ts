@@ -1,0 +1,10 @@
+import type { Env as WorkerEnv } from "../../worker/env.ts";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      /** Test-only binding: the partner's private key, to sign tokens. */
+      TEST_SIGNING_JWK: string;
+    }
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Small typed helpers for the worker tests: partner tokens, the API calls a
+ * browser or partner makes, and WebSocket waiting with timeouts that reject.
+ */
+import { env, exports } from "cloudflare:workers";
+import { importJWK, SignJWT, type JWTPayload } from "jose";
+import type {
+  CreateConsultationRequest,
+  CreateConsultationResponse,
+  JoinResponse,
+  ServerMessage,
+} from "../../worker/protocol.ts";
+
+export const ORIGIN = "https://samtale.test";
+export const PARTNER_ORIGIN = "https://partner.example";
+export const ISSUER = "https://partner.example";
+
+type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+const worker = exports.default as unknown as { fetch: Fetch };
+
+/** A request to the worker as if it came to its own origin. */
+export function api(path: string, init: RequestInit = {}): Promise<Response> {
+  return worker.fetch(`${ORIGIN}${path}`, init);
+}
+
+let privateKey: Promise<CryptoKey> | undefined;
+
+/** Signs a partner token with the key the worker trusts (AUTH_JWKS). */
+export async function partnerToken(claims: JWTPayload & { role?: string } = {}, options: { lifetime?: string } = {}) {
+  privateKey ??= importJWK(JSON.parse(env.TEST_SIGNING_JWK), "ES256") as Promise<CryptoKey>;
+  const { sub = `user-${crypto.randomUUID()}`, ...rest } = claims;
+  return new SignJWT(rest)
+    .setProtectedHeader({ alg: "ES256", kid: "partner-1" })
+    .setIssuer(ISSUER)
+    .setAudience("samtale")
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(options.lifetime ?? "10m")
+    .sign(await privateKey);
+}
+
+export const practitionerToken = (sub = `practitioner-${crypto.randomUUID()}`, name = "Kari Fysio") =>
+  partnerToken({ sub, name, role: "practitioner" });
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return api(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+}
+
+export interface Created extends CreateConsultationResponse {
+  hostToken: string;
+}
+
+/** Creates a consultation as a fresh practitioner; a guest invite by default. */
+export async function createConsultation(body: CreateConsultationRequest = { invitee: { name: "Ola" } }): Promise<Created> {
+  const hostToken = await practitionerToken();
+  const response = await postJson("/api/v1/consultations", body, bearer(hostToken));
+  if (response.status !== 201) throw new Error(`create: ${response.status} ${await response.text()}`);
+  return { ...((await response.json()) as CreateConsultationResponse), hostToken };
+}
+
+export async function join(id: string, how: { token: string } | { code: string } | { resume: string }): Promise<Response> {
+  return "token" in how
+    ? postJson(`/api/v1/consultations/${id}/join`, {}, bearer(how.token))
+    : postJson(`/api/v1/consultations/${id}/join`, how);
+}
+
+export async function ticketFor(id: string, how: Parameters<typeof join>[1]): Promise<JoinResponse> {
+  const response = await join(id, how);
+  if (response.status !== 200) throw new Error(`join: ${response.status} ${await response.text()}`);
+  return (await response.json()) as JoinResponse;
+}
+
+export function upgrade(id: string, ticket: string | null, origin: string | null = ORIGIN): Promise<Response> {
+  const headers: Record<string, string> = { upgrade: "websocket" };
+  if (origin) headers.origin = origin;
+  const query = ticket === null ? "" : `?ticket=${encodeURIComponent(ticket)}`;
+  return api(`/api/v1/consultations/${id}/ws${query}`, { headers });
+}
+
+/**
+ * An accepted client socket that queues what it receives, so a test can
+ * await messages in order without racing the listener.
+ */
+export class TestSocket {
+  readonly messages: ServerMessage[] = [];
+  closed: { code: number; reason: string } | undefined;
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly ws: WebSocket) {
+    ws.accept();
+    ws.addEventListener("message", (event) => {
+      this.messages.push(JSON.parse(event.data as string) as ServerMessage);
+      this.wake();
+    });
+    ws.addEventListener("close", (event) => {
+      this.closed = { code: event.code, reason: event.reason };
+      this.wake();
+    });
+  }
+
+  send(message: unknown): void {
+    this.ws.send(typeof message === "string" ? message : JSON.stringify(message));
+  }
+
+  /** The next message of `type` (earlier ones of other types are skipped). */
+  async next<T extends ServerMessage["type"]>(type: T, timeoutMs = 2000): Promise<Extract<ServerMessage, { type: T }>> {
+    const found = await this.until(() => {
+      const index = this.messages.findIndex((m) => m.type === type);
+      return index === -1 ? undefined : this.messages.splice(0, index + 1).at(-1);
+    }, `a "${type}" message`, timeoutMs);
+    return found as Extract<ServerMessage, { type: T }>;
+  }
+
+  /** Resolves with the close event; rejects if it does not come in time. */
+  closeEvent(timeoutMs = 2000): Promise<{ code: number; reason: string }> {
+    return this.until(() => this.closed, "the socket to close", timeoutMs);
+  }
+
+  /** Lets in-flight messages arrive, then says whether any of `type` came. */
+  async received(type: ServerMessage["type"], settleMs = 150): Promise<boolean> {
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    return this.messages.some((m) => m.type === type);
+  }
+
+  close(): void {
+    this.ws.close(1000, "bye");
+  }
+
+  private wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+
+  private until<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      const check = () => {
+        const value = probe();
+        if (value !== undefined) {
+          clearTimeout(timer);
+          resolve(value);
+        } else {
+          this.waiters.push(check);
+        }
+      };
+      check();
+    });
+  }
+}
+
+/** Joins and opens the socket in one step. */
+export async function connect(id: string, how: Parameters<typeof join>[1]): Promise<TestSocket & { resume?: string }> {
+  const { ticket, resume } = await ticketFor(id, how);
+  const response = await upgrade(id, ticket);
+  if (response.status !== 101 || !response.webSocket) throw new Error(`upgrade: ${response.status} ${await response.text()}`);
+  return Object.assign(new TestSocket(response.webSocket), { resume });
+}
+
+/** A pair consultation with the host connected and the guest admitted. */
+export async function admittedPair() {
+  const created = await createConsultation();
+  const host = await connect(created.id, { token: created.hostToken });
+  await host.next("welcome");
+  const guest = await connect(created.id, { code: created.invite.code! });
+  const { participant } = await host.next("knock");
+  host.send({ type: "admit", id: participant.id });
+  const welcome = await guest.next("welcome");
+  const joined = await host.next("peer-joined");
+  return { created, host, guest, guestId: participant.id, hostId: welcome.participants.find((p) => p.role === "host")!.id, welcome, joined };
+}

@@ -1,0 +1,107 @@
+import type { Config } from "./config.ts";
+import { ApiError } from "./errors.ts";
+import type { Mode } from "./protocol.ts";
+
+/** Bodies over this are refused with `too_large` before they are parsed. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+const TTL_DEFAULT = 7200;
+const TTL_MIN = 300;
+const TTL_MAX = 86400;
+const NAME_MAX = 100;
+const SUB_MAX = 256;
+
+/** Reads a JSON object body; an empty body is `{}`. */
+export async function readJsonBody(request: Request): Promise<Record<string, unknown>> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new ApiError("too_large", "The request body is over 16 KiB.");
+  const bytes = await request.arrayBuffer();
+  if (bytes.byteLength > MAX_BODY_BYTES) throw new ApiError("too_large", "The request body is over 16 KiB.");
+  if (bytes.byteLength === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new ApiError("invalid_request", "The request body is not valid JSON.");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ApiError("invalid_request", "The request body must be a JSON object.");
+  }
+  return value as Record<string, unknown>;
+}
+
+export interface InviteeInput {
+  sub?: string;
+  name?: string;
+}
+
+export interface CreateInput {
+  invitee: InviteeInput;
+  mode: Mode;
+  maxParticipants: number;
+  chat: boolean;
+  ttlSeconds: number;
+}
+
+export function parseCreate(body: Record<string, unknown>, config: Config): CreateInput {
+  const mode = body.mode ?? "pair";
+  if (mode !== "pair" && mode !== "group") throw invalid("`mode` must be `pair` or `group`.");
+
+  const maxParticipants = body.maxParticipants ?? (mode === "pair" ? 2 : 5);
+  if (!Number.isInteger(maxParticipants) || (maxParticipants as number) < 2 || (maxParticipants as number) > 5) {
+    throw invalid("`maxParticipants` must be a whole number from 2 to 5.");
+  }
+  if (mode === "pair" && maxParticipants !== 2) throw invalid("A pair holds exactly 2 participants.");
+
+  const chat = body.chat ?? true;
+  if (typeof chat !== "boolean") throw invalid("`chat` must be true or false.");
+
+  const ttlSeconds = body.ttlSeconds ?? TTL_DEFAULT;
+  if (!Number.isInteger(ttlSeconds) || (ttlSeconds as number) < TTL_MIN || (ttlSeconds as number) > TTL_MAX) {
+    throw invalid(`\`ttlSeconds\` must be a whole number from ${TTL_MIN} to ${TTL_MAX}.`);
+  }
+
+  return {
+    invitee: parseInvitee(body.invitee ?? {}),
+    mode,
+    maxParticipants: maxParticipants as number,
+    // A deployment with chat off overrides every consultation.
+    chat: chat && config.chat,
+    ttlSeconds: ttlSeconds as number,
+  };
+}
+
+export function parseInvitee(value: unknown): InviteeInput {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalid("`invitee` must be an object: {sub?, name?}.");
+  }
+  const { sub, name } = value as Record<string, unknown>;
+  const invitee: InviteeInput = {};
+  if (sub !== undefined) {
+    if (typeof sub !== "string" || sub.length === 0 || sub.length > SUB_MAX) {
+      throw invalid(`\`sub\` must be a non-empty string of at most ${SUB_MAX} characters.`);
+    }
+    invitee.sub = sub;
+  }
+  if (name !== undefined) {
+    if (typeof name !== "string" || name.trim().length === 0 || name.length > NAME_MAX) {
+      throw invalid(`\`name\` must be a non-empty string of at most ${NAME_MAX} characters.`);
+    }
+    invitee.name = name.trim();
+  }
+  return invitee;
+}
+
+export type JoinInput = { code: string } | { resume: string };
+
+export function parseGuestJoin(body: Record<string, unknown>): JoinInput {
+  if (typeof body.code === "string" && body.code.length > 0 && body.code.length <= 256) return { code: body.code };
+  if (typeof body.resume === "string" && body.resume.length > 0 && body.resume.length <= 256) {
+    return { resume: body.resume };
+  }
+  throw new ApiError("unauthorized", "Joining needs a bearer token, an invite `code` or a `resume` token.");
+}
+
+function invalid(message: string): ApiError {
+  return new ApiError("invalid_request", message);
+}

@@ -1,0 +1,72 @@
+import type { Config } from "./config.ts";
+import type { Env } from "./env.ts";
+import type { IceServer } from "./protocol.ts";
+
+/**
+ * ICE servers for one admitted participant: STUN always, TURN when the
+ * deployment has it. Credentials never outlive the consultation: the
+ * Durable Object calls this only while the consultation is open, and the
+ * expiry is the consultation's.
+ */
+export async function iceServersFor(
+  env: Env,
+  config: Config,
+  participantId: string,
+  expiresAt: number,
+  now = Date.now(),
+): Promise<IceServer[]> {
+  const servers: IceServer[] = config.stunUrls.length ? [{ urls: config.stunUrls }] : [];
+  if (env.TURN_URLS && env.TURN_SECRET) {
+    servers.push(await coturnServer(env.TURN_URLS, env.TURN_SECRET, participantId, expiresAt));
+  } else if (env.TURN_KEY_ID && env.TURN_KEY_API_TOKEN) {
+    servers.push(...(await cloudflareTurnServers(env.TURN_KEY_ID, env.TURN_KEY_API_TOKEN, expiresAt, now)));
+  }
+  return servers;
+}
+
+/**
+ * coturn's `use-auth-secret` (the TURN REST API draft): the username is
+ * `{unix expiry}:{participant id}`, the credential base64(HMAC-SHA1(secret,
+ * username)). coturn refuses it once the expiry has passed.
+ */
+export async function coturnServer(
+  urls: string,
+  secret: string,
+  participantId: string,
+  expiresAt: number,
+): Promise<IceServer> {
+  const username = `${Math.floor(expiresAt / 1000)}:${participantId}`;
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-1" }, false, [
+    "sign",
+  ]);
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(username));
+  return {
+    urls: urls.split(",").map((url) => url.trim()).filter(Boolean),
+    username,
+    credential: btoa(String.fromCharCode(...new Uint8Array(mac))),
+  };
+}
+
+/** Cloudflare's TURN service mints credentials through its API. */
+async function cloudflareTurnServers(keyId: string, apiToken: string, expiresAt: number, now: number): Promise<IceServer[]> {
+  const ttl = Math.max(60, Math.floor((expiresAt - now) / 1000));
+  try {
+    const response = await fetch(
+      `https://rtc.live.cloudflare.com/v1/turn/keys/${encodeURIComponent(keyId)}/credentials/generate-ice-servers`,
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ ttl }),
+      },
+    );
+    if (!response.ok) throw new Error(`TURN service answered ${response.status}`);
+    const { iceServers } = (await response.json()) as { iceServers?: IceServer[] | IceServer };
+    if (!iceServers) throw new Error("TURN service sent no iceServers");
+    return Array.isArray(iceServers) ? iceServers : [iceServers];
+  } catch (error) {
+    // The call still works directly or through STUN; a missing relay is
+    // better than no call at all.
+    console.error("TURN credentials unavailable", error);
+    return [];
+  }
+}
