@@ -3,7 +3,7 @@ import { ApiError } from "./errors.ts";
 /** JSON answers with the contract's content type. */
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
   const response = new Response(JSON.stringify(body), { status, headers });
-  response.headers.set("content-type", "application/json; charset=utf-8");
+  response.headers.set("content-type", "application/json");
   return response;
 }
 
