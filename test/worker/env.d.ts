@@ -6,5 +6,9 @@ declare global {
       /** Test-only binding: the partner's private key, to sign tokens. */
       TEST_SIGNING_JWK: string;
     }
+    // Types `exports` from "cloudflare:workers" (the worker's own default export).
+    interface GlobalProps {
+      mainModule: typeof import("../../worker/index.ts");
+    }
   }
 }

@@ -85,13 +85,17 @@ export function upgrade(id: string, ticket: string | null, origin: string | null
  */
 export class TestSocket {
   readonly messages: ServerMessage[] = [];
+  /** Text frames that are not JSON (the `pong` auto-response). */
+  readonly texts: string[] = [];
   closed: { code: number; reason: string } | undefined;
   private waiters: (() => void)[] = [];
 
   constructor(readonly ws: WebSocket) {
     ws.accept();
     ws.addEventListener("message", (event) => {
-      this.messages.push(JSON.parse(event.data as string) as ServerMessage);
+      const data = event.data as string;
+      if (data.startsWith("{")) this.messages.push(JSON.parse(data) as ServerMessage);
+      else this.texts.push(data);
       this.wake();
     });
     ws.addEventListener("close", (event) => {
@@ -105,12 +109,26 @@ export class TestSocket {
   }
 
   /** The next message of `type` (earlier ones of other types are skipped). */
-  async next<T extends ServerMessage["type"]>(type: T, timeoutMs = 2000): Promise<Extract<ServerMessage, { type: T }>> {
+  next<T extends ServerMessage["type"]>(type: T, timeoutMs = 2000): Promise<Extract<ServerMessage, { type: T }>> {
+    return this.nextWhere(type, () => true, timeoutMs);
+  }
+
+  /** The next message of `type` that `matches` (earlier ones are skipped). */
+  async nextWhere<T extends ServerMessage["type"]>(
+    type: T,
+    matches: (message: Extract<ServerMessage, { type: T }>) => boolean,
+    timeoutMs = 2000,
+  ): Promise<Extract<ServerMessage, { type: T }>> {
     const found = await this.until(() => {
-      const index = this.messages.findIndex((m) => m.type === type);
+      const index = this.messages.findIndex((m) => m.type === type && matches(m as Extract<ServerMessage, { type: T }>));
       return index === -1 ? undefined : this.messages.splice(0, index + 1).at(-1);
-    }, `a "${type}" message`, timeoutMs);
+    }, `a matching "${type}" message`, timeoutMs);
     return found as Extract<ServerMessage, { type: T }>;
+  }
+
+  /** The next non-JSON text frame. */
+  nextText(timeoutMs = 2000): Promise<string> {
+    return this.until(() => this.texts.shift(), "a text frame", timeoutMs);
   }
 
   /** Resolves with the close event; rejects if it does not come in time. */
@@ -155,6 +173,54 @@ export async function connect(id: string, how: Parameters<typeof join>[1]): Prom
   const response = await upgrade(id, ticket);
   if (response.status !== 101 || !response.webSocket) throw new Error(`upgrade: ${response.status} ${await response.text()}`);
   return Object.assign(new TestSocket(response.webSocket), { resume });
+}
+
+/** The consultation's Durable Object, for runInDurableObject and friends. */
+export function stubOf(id: string) {
+  return env.CONSULTATIONS.get(env.CONSULTATIONS.idFromString(id));
+}
+
+/** Resolves after `ms`; for letting in-flight frames arrive. */
+export const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Asserts the contract's error body, `{error, message}` and nothing else, and returns its code. */
+export async function errorCode(response: Response): Promise<string> {
+  const body = (await response.json()) as Record<string, unknown>;
+  const keys = Object.keys(body).sort().join(",");
+  if (keys !== "error,message" || typeof body.message !== "string") throw new Error(`not an error body: ${JSON.stringify(body)}`);
+  return body.error as string;
+}
+
+/** A guest who redeemed a fresh group invite and waits in the lobby. */
+export async function lobbyGuest(created: Created, name = "Guest") {
+  const response = await postJson(`/api/v1/consultations/${created.id}/invites`, { name }, bearer(created.hostToken));
+  if (response.status !== 201) throw new Error(`invite: ${response.status} ${await response.text()}`);
+  const { invite } = (await response.json()) as { invite: { code: string } };
+  const socket = await connect(created.id, { code: invite.code });
+  const lobby = await socket.next("lobby");
+  return Object.assign(socket, { id: lobby.you.id });
+}
+
+/**
+ * A group consultation with the host connected and `guests` guests admitted
+ * (each guest's queue is drained of the peer-joined messages of later ones).
+ */
+export async function admittedGroup(guests: number, maxParticipants = 5) {
+  const created = await createConsultation({ mode: "group", maxParticipants, invitee: { name: "Guest 0" } });
+  const host = await connect(created.id, { token: created.hostToken });
+  const hostWelcome = await host.next("welcome");
+  const admitted: (TestSocket & { id: string })[] = [];
+  for (let i = 0; i < guests; i++) {
+    const socket =
+      i === 0 ? await connect(created.id, { code: created.invite.code! }) : await lobbyGuest(created, `Guest ${i}`);
+    const { participant } = await host.next("knock");
+    host.send({ type: "admit", id: participant.id });
+    await socket.next("welcome");
+    await host.nextWhere("peer-joined", (m) => m.participant.id === participant.id);
+    for (const earlier of admitted) await earlier.nextWhere("peer-joined", (m) => m.participant.id === participant.id);
+    admitted.push(Object.assign(socket, { id: participant.id }));
+  }
+  return { created, host, hostId: hostWelcome.you.id, guests: admitted };
 }
 
 /** A pair consultation with the host connected and the guest admitted. */
