@@ -315,8 +315,9 @@ export class Consultation extends DurableObject<Env> {
     const member = this.waiting(members).find((m) => m.id === id);
     if (!member) return sendError(socket, "not_found", "Nobody with that id is waiting.");
     member.status = "denied";
+    // Outstanding tickets die with the denial; the resume digest stays so a
+    // denied guest's resume is recognised and answered `forbidden`.
     member.tickets = [];
-    delete member.resumeDigest;
     await this.ctx.storage.put(memberKey(member.id), member);
     for (const guestSocket of this.socketsOf(member.id)) closeQuietly(guestSocket, CloseCode.denied, "denied by the host");
     this.sendToMember(meta.hostId, { type: "lobby-left", id: member.id });
