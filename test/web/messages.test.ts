@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { apiUrl, webSocketUrl } from "../../web/api-url.ts";
+import { decodeChat, encodeChat, MAX_CHAT_LENGTH } from "../../web/chat-message.ts";
+import { chooseLocale } from "../../web/locale-choice.ts";
+import { reconcilePeers, withParticipant, withoutParticipant } from "../../web/roster.ts";
+import { closeOutcome, parseServerMessage, reconnectDelayMs } from "../../web/server-messages.ts";
+import type { Participant } from "../../worker/protocol.ts";
+
+const host: Participant = { id: "h", name: "Dr Berg", role: "host", verified: "token" };
+const guest: Participant = { id: "g", name: "Kari", role: "guest", verified: "code" };
+
+describe("server frames", () => {
+  it("parses known messages and ignores pong and junk", () => {
+    expect(parseServerMessage(JSON.stringify({ type: "peer-left", id: "g" }))).toEqual({ type: "peer-left", id: "g" });
+    expect(parseServerMessage("pong")).toBeNull();
+    expect(parseServerMessage("{not json")).toBeNull();
+    expect(parseServerMessage(JSON.stringify({ type: "surprise" }))).toBeNull();
+    expect(parseServerMessage("42")).toBeNull();
+  });
+
+  it("maps the contract's close codes to what the element does", () => {
+    expect(closeOutcome(4000)).toBe("ended");
+    expect(closeOutcome(4003)).toBe("replaced");
+    expect(closeOutcome(4008)).toBe("policy");
+    expect(closeOutcome(4010)).toBe("denied");
+    expect(closeOutcome(1006)).toBe("reconnect");
+    expect(closeOutcome(1001)).toBe("reconnect");
+  });
+
+  it("backs off between reconnection attempts, capped at ten seconds", () => {
+    expect([0, 1, 2, 3, 4, 9].map(reconnectDelayMs)).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
+  });
+});
+
+describe("api-base", () => {
+  it("works with or without a trailing slash, and defaults to the page's origin", () => {
+    expect(apiUrl("https://samtale.example/", "/api/v1/x", "https://page.example")).toBe("https://samtale.example/api/v1/x");
+    expect(apiUrl("https://samtale.example", "/api/v1/x", "https://page.example")).toBe("https://samtale.example/api/v1/x");
+    expect(apiUrl(null, "/api/v1/x", "https://page.example")).toBe("https://page.example/api/v1/x");
+    expect(webSocketUrl("https://s.example/ws")).toBe("wss://s.example/ws");
+    expect(webSocketUrl("http://127.0.0.1:8787/ws")).toBe("ws://127.0.0.1:8787/ws");
+  });
+});
+
+describe("the roster", () => {
+  it("adds, replaces and removes participants without mutating", () => {
+    const start = [host];
+    const added = withParticipant(start, guest);
+    expect(added).toEqual([host, guest]);
+    expect(start).toEqual([host]);
+    const renamed = withParticipant(added, { ...guest, name: "Kari N." });
+    expect(renamed.map((p) => p.name)).toEqual(["Dr Berg", "Kari N."]);
+    expect(withoutParticipant(renamed, "h")).toEqual([{ ...guest, name: "Kari N." }]);
+  });
+
+  it("reconciles open peer connections with a fresh welcome", () => {
+    const third: Participant = { id: "t", name: "Ola", role: "guest", verified: "token" };
+    expect(reconcilePeers(["g", "gone"], [host, guest, third], "h")).toEqual({ keep: ["g"], open: ["t"], close: ["gone"] });
+  });
+});
+
+describe("chat frames", () => {
+  it("round-trips text and refuses empty or oversized messages", () => {
+    const frame = encodeChat("  Hei!  ");
+    expect(frame).not.toBeNull();
+    expect(decodeChat(frame)).toBe("Hei!");
+    expect(encodeChat("   ")).toBeNull();
+    expect(encodeChat("x".repeat(MAX_CHAT_LENGTH + 1))).toBeNull();
+    expect(decodeChat(JSON.stringify({ text: 5 }))).toBeNull();
+    expect(decodeChat(new ArrayBuffer(4))).toBeNull();
+  });
+});
+
+describe("the language", () => {
+  it("follows the lang attribute, then the browser, then English", () => {
+    expect(chooseLocale("sv", ["nb-NO"])).toBe("sv");
+    expect(chooseLocale(null, ["de-DE", "nb-NO"])).toBe("nb");
+    expect(chooseLocale("", ["no"])).toBe("nb");
+    expect(chooseLocale("fr", ["fr-FR"])).toBe("en");
+    expect(chooseLocale("en-GB", ["sv-SE"])).toBe("en");
+  });
+});

@@ -1,0 +1,21 @@
+import type { ErrorCode } from "../worker/protocol.ts";
+
+/**
+ * Codes the element reports besides the server's: a method called in the
+ * wrong state, a connection that could not be brought back, a newer tab that
+ * took over, a socket the server closed for flooding, no camera/microphone.
+ */
+export type LocalErrorCode = "invalid_state" | "network" | "replaced" | "policy" | "unsupported";
+
+export type CallErrorCode = ErrorCode | LocalErrorCode;
+
+/** An error with a stable `code` that partners may branch on and support may quote. */
+export class CallError extends Error {
+  override name = "CallError";
+  constructor(
+    readonly code: CallErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

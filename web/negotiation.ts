@@ -1,0 +1,65 @@
+/**
+ * The decisions of perfect negotiation (MDN), kept pure so they can be tested
+ * without a browser.
+ *
+ * Rule: every pair of peers has exactly one polite side, the one whose
+ * participant id sorts greater. Both sides add their media as soon as they
+ * know of each other (the newcomer on `welcome`, the others on
+ * `peer-joined`), so both may offer at once; the impolite side then ignores
+ * the colliding offer and the polite side rolls back and answers.
+ */
+import { dtlsFingerprint } from "./verification-code.ts";
+
+export function isPolite(you: string, peer: string): boolean {
+  return you > peer;
+}
+
+export interface OfferContext {
+  polite: boolean;
+  /** We are between createOffer and sending it. */
+  makingOffer: boolean;
+  signalingState: RTCSignalingState;
+}
+
+/** Whether an incoming offer collides with ours and we, being impolite, drop it. */
+export function shouldIgnoreOffer(type: RTCSdpType, context: OfferContext): boolean {
+  const collision = type === "offer" && (context.makingOffer || context.signalingState !== "stable");
+  return collision && !context.polite;
+}
+
+/**
+ * A description from a brand-new peer connection on the other side: its DTLS
+ * certificate differs from the one we negotiated with. That happens when the
+ * peer reloaded and the server replaced its socket without a `peer-left`;
+ * our old connection cannot continue, so we start a fresh one for it.
+ */
+export function isNewSession(currentRemoteSdp: string | undefined, incomingSdp: string | undefined): boolean {
+  if (!currentRemoteSdp || !incomingSdp) return false;
+  const current = dtlsFingerprint(currentRemoteSdp);
+  const incoming = dtlsFingerprint(incomingSdp);
+  return current !== null && incoming !== null && current !== incoming;
+}
+
+/** What travels in `signal.data`: one description or one ICE candidate. */
+export type PeerSignal =
+  | { description: { type: RTCSdpType; sdp?: string } }
+  | { candidate: RTCIceCandidateInit };
+
+const sdpTypes: readonly string[] = ["offer", "answer", "pranswer", "rollback"];
+
+/** Validate a relayed `signal.data`; anything else is dropped (the server relays it unchanged). */
+export function parsePeerSignal(data: unknown): PeerSignal | null {
+  if (typeof data !== "object" || data === null) return null;
+  const record = data as Record<string, unknown>;
+  const description = record.description as Record<string, unknown> | undefined;
+  if (description && typeof description === "object") {
+    if (typeof description.type !== "string" || !sdpTypes.includes(description.type)) return null;
+    if (description.sdp !== undefined && typeof description.sdp !== "string") return null;
+    return { description: { type: description.type as RTCSdpType, ...(description.sdp !== undefined ? { sdp: description.sdp as string } : {}) } };
+  }
+  const candidate = record.candidate as Record<string, unknown> | undefined;
+  if (candidate && typeof candidate === "object" && typeof candidate.candidate === "string") {
+    return { candidate: candidate as RTCIceCandidateInit };
+  }
+  return null;
+}

@@ -1,0 +1,46 @@
+/**
+ * The edge where server frames enter the browser: parse, check the shape
+ * enough to trust the `switch` that follows, and say what a close code means.
+ */
+import { CloseCode, type ServerMessage } from "../worker/protocol.ts";
+
+const serverTypes = new Set(["lobby", "welcome", "knock", "lobby-left", "peer-joined", "peer-left", "signal", "error", "ended"]);
+
+/** A server message, or `null` for `pong` and for anything malformed. */
+export function parseServerMessage(text: string): ServerMessage | null {
+  if (text === "pong") return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== "string" || !serverTypes.has(type)) return null;
+  return value as ServerMessage;
+}
+
+/** What the element does when the socket closes with `code`. */
+export type CloseOutcome = "ended" | "denied" | "replaced" | "policy" | "reconnect";
+
+export function closeOutcome(code: number): CloseOutcome {
+  switch (code) {
+    case CloseCode.ended:
+      return "ended";
+    case CloseCode.denied:
+      return "denied";
+    case CloseCode.replaced:
+      return "replaced";
+    case CloseCode.policy:
+      return "policy";
+    default:
+      // Network trouble, a server restart, a lost Durable Object: try again.
+      return "reconnect";
+  }
+}
+
+/** Waits between reconnection attempts: 1, 2, 4, 8 s, then every 10 s. */
+export function reconnectDelayMs(attempt: number): number {
+  return Math.min(1000 * 2 ** attempt, 10_000);
+}
