@@ -358,10 +358,10 @@ export class Consultation extends DurableObject<Env> {
   // The end: by the host, at expiry, or when the host stayed away too long.
 
   override async alarm(): Promise<void> {
+    // Past expiresAt, meta() has already ended it.
     const meta = await this.meta();
     if (!meta) return;
     const now = Date.now();
-    if (now >= meta.expiresAt) return this.finish("expired");
     const hostGone = meta.hostAwaySince !== undefined && this.socketsOf(meta.hostId).length === 0;
     if (hostGone && now >= this.hostDeadline(meta)!) return this.finish("host-away");
     await this.scheduleAlarm(meta);
@@ -388,8 +388,18 @@ export class Consultation extends DurableObject<Env> {
   // Reading state. Storage has its own cache, so reads after a wake-up and
   // reads in between cost the same and are always current.
 
-  private meta(): Promise<Meta | undefined> {
-    return this.ctx.storage.get<Meta>(META_KEY);
+  /**
+   * The consultation while it is open. Past `expiresAt` it is over even if
+   * the alarm is late (alarms may be): it ends here, so nothing can join,
+   * view or get TURN credentials for it after its expiry.
+   */
+  private async meta(): Promise<Meta | undefined> {
+    const meta = await this.ctx.storage.get<Meta>(META_KEY);
+    if (meta && Date.now() >= meta.expiresAt) {
+      await this.finish("expired");
+      return undefined;
+    }
+    return meta;
   }
 
   private async members(): Promise<Map<string, Member>> {
