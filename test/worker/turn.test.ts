@@ -1,0 +1,85 @@
+/**
+ * ICE servers: only admitted participants get them (in `welcome`), TURN
+ * credentials follow coturn's `use-auth-secret` (username `{expiry}:{id}`,
+ * credential base64 HMAC-SHA1) and never outlive the consultation; after
+ * the end none are issued.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { IceServer } from "../../worker/protocol.ts";
+import type { Meta } from "../../worker/members.ts";
+import { admittedPair, connect, createConsultation, join, stubOf } from "./helpers.ts";
+
+async function hmacSha1Base64(secret: string, text: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text)));
+  return btoa(String.fromCharCode(...mac));
+}
+
+function turnOf(servers: IceServer[]): IceServer {
+  const turn = servers.find((s) => [s.urls].flat().some((url) => url.startsWith("turn:") || url.startsWith("turns:")));
+  if (!turn) throw new Error(`no TURN server in ${JSON.stringify(servers)}`);
+  return turn;
+}
+
+describe("TURN credentials", () => {
+  it("the host's welcome carries TURN credentials verifiable with the secret", async () => {
+    const { id, hostToken, expiresAt } = await createConsultation();
+    const host = await connect(id, { token: hostToken });
+    const { you, iceServers } = await host.next("welcome");
+    const turn = turnOf(iceServers);
+    expect([turn.urls].flat()).toEqual(env.TURN_URLS!.split(","));
+    const [expiry, participantId] = turn.username!.split(":");
+    expect(participantId).toBe(you.id);
+    expect(Number(expiry) * 1000).toBeLessThanOrEqual(Date.parse(expiresAt));
+    expect(Number(expiry) * 1000).toBeGreaterThan(Date.now());
+    expect(turn.credential).toBe(await hmacSha1Base64("test-turn-secret", turn.username!));
+  });
+
+  it("an admitted guest gets its own credentials, bound to its own id", async () => {
+    const { welcome, created } = await admittedPair();
+    const turn = turnOf(welcome.iceServers);
+    expect(turn.username!.endsWith(`:${welcome.you.id}`)).toBe(true);
+    expect(Number(turn.username!.split(":")[0]) * 1000).toBeLessThanOrEqual(Date.parse(created.expiresAt));
+    expect(turn.credential).toBe(await hmacSha1Base64("test-turn-secret", turn.username!));
+  });
+
+  it("a STUN server is offered too", async () => {
+    const { welcome } = await admittedPair();
+    expect(welcome.iceServers.some((s) => [s.urls].flat().some((url) => url.startsWith("stun:")))).toBe(true);
+  });
+
+  it("the lobby gets no ICE servers, and nothing carrying the TURN secret's output", async () => {
+    const { id, hostToken, invite } = await createConsultation();
+    const host = await connect(id, { token: hostToken });
+    await host.next("welcome");
+    const guest = await connect(id, { code: invite.code! });
+    const lobby = await guest.next("lobby");
+    expect(JSON.stringify(lobby)).not.toMatch(/iceServers|credential|turn:/);
+  });
+
+  it("after the end there is no welcome and so no credentials", async () => {
+    const { created, host } = await admittedPair();
+    host.send({ type: "end" });
+    await host.closeEvent();
+    const response = await join(created.id, { token: created.hostToken });
+    expect([404, 410]).toContain(response.status);
+    expect(await response.text()).not.toMatch(/credential|turn:/);
+  });
+
+  it("an admission past expiresAt, before the alarm, issues no credentials", async () => {
+    const { id, hostToken, invite } = await createConsultation();
+    const host = await connect(id, { token: hostToken });
+    await host.next("welcome");
+    const guest = await connect(id, { code: invite.code! });
+    const { participant } = await host.next("knock");
+    await runInDurableObject(stubOf(id), async (_instance, state) => {
+      const meta = (await state.storage.get<Meta>("meta"))!;
+      await state.storage.put("meta", { ...meta, expiresAt: Date.now() - 1 });
+    });
+    host.send({ type: "admit", id: participant.id });
+    expect((await guest.next("ended")).reason).toBe("expired");
+    expect(guest.messages.some((m) => m.type === "welcome")).toBe(false);
+  });
+});
