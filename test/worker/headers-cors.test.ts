@@ -1,0 +1,143 @@
+/**
+ * What every response carries (nosniff, no-referrer, JSON content type),
+ * the error body's shape, CORS for allowed origins only, and the 16 KiB
+ * body limit.
+ */
+import { describe, expect, it } from "vitest";
+import { api, bearer, createConsultation, errorCode, join, ORIGIN, PARTNER_ORIGIN, postJson, practitionerToken, ticketFor } from "./helpers.ts";
+
+const FOREIGN = "https://evil.example";
+
+function expectSecurityHeaders(response: Response, what: string) {
+  expect(response.headers.get("x-content-type-options"), what).toBe("nosniff");
+  expect(response.headers.get("referrer-policy"), what).toBe("no-referrer");
+}
+
+const varies = (response: Response) =>
+  (response.headers.get("vary") ?? "").split(",").map((v) => v.trim().toLowerCase()).includes("origin");
+
+describe("headers on every response", () => {
+  it("API answers of every kind carry nosniff and no-referrer; JSON ones application/json", async () => {
+    const { id, hostToken, invite } = await createConsultation();
+    const { ticket } = await ticketFor(id, { token: hostToken });
+    const cases: [string, Response, boolean][] = [
+      ["201 create", await postJson("/api/v1/consultations", {}, bearer(hostToken)), true],
+      ["200 join", await join(id, { code: invite.code! }), true],
+      ["200 view", await api(`/api/v1/consultations/${id}`, { headers: bearer(hostToken) }), true],
+      ["401", await api(`/api/v1/consultations/${id}`), true],
+      ["403", await api(`/api/v1/consultations/${id}`, { headers: bearer(await practitionerToken()) }), true],
+      ["404 unknown endpoint", await api("/api/v1/nothing"), true],
+      ["409", await join(id, { code: invite.code! }), true],
+      ["426", await api(`/api/v1/consultations/${id}/ws?ticket=${ticket}`, { headers: { origin: ORIGIN } }), true],
+      ["400", await postJson("/api/v1/consultations", { mode: "x" }, bearer(hostToken)), true],
+      ["204 preflight", await api("/api/v1/consultations", { method: "OPTIONS", headers: { origin: PARTNER_ORIGIN, "access-control-request-method": "POST" } }), false],
+      ["204 delete", await api(`/api/v1/consultations/${id}`, { method: "DELETE", headers: bearer(hostToken) }), false],
+      ["404 dev token", await api("/dev/token", { method: "POST" }), true],
+      ["a page", await api("/"), false],
+      ["the element", await api("/samtale-call.js"), false],
+    ];
+    for (const [what, response, isJson] of cases) {
+      expectSecurityHeaders(response, what);
+      if (isJson) expect(response.headers.get("content-type"), what).toMatch(/^application\/json\b/);
+    }
+  });
+
+  it("errors are {error, message} without a stack trace", async () => {
+    const responses = [
+      await api("/api/v1/consultations/abc"),
+      await postJson("/api/v1/consultations", "not an object", bearer(await practitionerToken())),
+      await api("/api/v1/consultations", { method: "POST", headers: { ...bearer(await practitionerToken()), "content-type": "application/json" }, body: "{" }),
+      await api("/api/v1/nowhere", { method: "PUT" }),
+    ];
+    for (const response of responses) {
+      const text = await response.clone().text();
+      expect(text).not.toMatch(/\bat \S+ \(|\.ts:\d+|Error:/);
+      expect(await errorCode(response)).toMatch(/^[a-z_]+$/);
+    }
+  });
+});
+
+describe("CORS", () => {
+  it("a preflight from an allowed origin echoes it exactly, varies on origin, allows authorization and content-type", async () => {
+    const response = await api("/api/v1/consultations", {
+      method: "OPTIONS",
+      headers: { origin: PARTNER_ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+    });
+    expect(response.status).toBeLessThan(300);
+    expect(response.headers.get("access-control-allow-origin")).toBe(PARTNER_ORIGIN);
+    expect(varies(response)).toBe(true);
+    const allowed = (response.headers.get("access-control-allow-headers") ?? "").split(",").map((h) => h.trim().toLowerCase());
+    expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type"]));
+    expect(response.headers.get("access-control-allow-methods")).toMatch(/POST/);
+  });
+
+  it("a preflight from a foreign origin gets no access-control-allow-origin", async () => {
+    for (const origin of [FOREIGN, "https://partner.example.evil.example", "http://partner.example"]) {
+      const response = await api("/api/v1/consultations", { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST" } });
+      expect(response.headers.get("access-control-allow-origin"), origin).toBeNull();
+      expect(response.headers.get("access-control-allow-credentials")).toBeNull();
+    }
+  });
+
+  it("an API answer to an allowed origin echoes it; never `*`", async () => {
+    const response = await postJson("/api/v1/consultations", { invitee: {} }, { ...bearer(await practitionerToken()), origin: PARTNER_ORIGIN });
+    expect(response.status).toBe(201);
+    expect(response.headers.get("access-control-allow-origin")).toBe(PARTNER_ORIGIN);
+    expect(varies(response)).toBe(true);
+  });
+
+  it("an API request from a foreign origin gets no access-control-allow-origin (and is refused)", async () => {
+    const response = await postJson("/api/v1/consultations", { invitee: {} }, { ...bearer(await practitionerToken()), origin: FOREIGN });
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+    expect(response.status).toBe(403);
+  });
+
+  it("server-to-server calls (no Origin) work and get no CORS grant", async () => {
+    const response = await postJson("/api/v1/consultations", { invitee: {} }, bearer(await practitionerToken()));
+    expect(response.status).toBe(201);
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("the element's module answers CORS for allowed origins only", async () => {
+    const allowed = await api("/samtale-call.js", { headers: { origin: PARTNER_ORIGIN } });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(PARTNER_ORIGIN);
+    const foreign = await api("/samtale-call.js", { headers: { origin: FOREIGN } });
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("body size", () => {
+  const big = () => JSON.stringify({ invitee: { name: "Ola" }, padding: "p".repeat(17 * 1024) });
+
+  it("a body over 16 KiB is 413 too_large on create, invites and join", async () => {
+    const { id, hostToken } = await createConsultation({ mode: "group", invitee: {} });
+    for (const [path, headers] of [
+      ["/api/v1/consultations", bearer(hostToken)],
+      [`/api/v1/consultations/${id}/invites`, bearer(hostToken)],
+      [`/api/v1/consultations/${id}/join`, {}],
+    ] as const) {
+      const response = await api(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: big() });
+      expect(response.status, path).toBe(413);
+      expect(await errorCode(response)).toBe("too_large");
+    }
+  });
+
+  it("a streamed body over 16 KiB without content-length is 413 too", async () => {
+    const bytes = new TextEncoder().encode(big());
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 4096) controller.enqueue(bytes.slice(i, i + 4096));
+        controller.close();
+      },
+    });
+    const response = await api("/api/v1/consultations", { method: "POST", headers: bearer(await practitionerToken()), body });
+    expect(response.status).toBe(413);
+    expect(await errorCode(response)).toBe("too_large");
+  });
+
+  it("a body just under 16 KiB is read", async () => {
+    const body = JSON.stringify({ invitee: { name: "Ola" }, padding: "p".repeat(15 * 1024) });
+    const response = await api("/api/v1/consultations", { method: "POST", headers: bearer(await practitionerToken()), body });
+    expect(response.status).toBe(201);
+  });
+});
