@@ -1,0 +1,20 @@
+/**
+ * @lit/localize in runtime mode. The translations are bundled into the one
+ * module (no later fetches: the element must work cross-origin and under a
+ * strict CSP), so switching language is immediate.
+ */
+import { configureLocalization } from "@lit/localize";
+import type { Locale } from "./locale-choice.ts";
+import * as nb from "./locales/nb.ts";
+import * as sv from "./locales/sv.ts";
+
+const { setLocale } = configureLocalization({
+  sourceLocale: "en",
+  targetLocales: ["nb", "sv"],
+  loadLocale: async (locale) => (locale === "nb" ? nb : sv),
+});
+
+/** The whole page shares one active locale (a limit of @lit/localize). */
+export function useLocale(locale: Locale): Promise<void> {
+  return setLocale(locale);
+}

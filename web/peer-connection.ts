@@ -1,0 +1,169 @@
+/**
+ * One RTCPeerConnection to one remote participant, negotiated the MDN
+ * "perfect negotiation" way (roles in negotiation.ts), with ICE restarted
+ * when it fails, and the chat's data channel pre-agreed on both sides
+ * (`negotiated: true, id: 0`) so it needs no signaling of its own.
+ */
+import type { IceServer, SignalData } from "../worker/protocol.ts";
+import { decodeChat, encodeChat } from "./chat-message.ts";
+import { summarizeStats, type ConnectionQuality } from "./connection-quality.ts";
+import { parsePeerSignal, shouldIgnoreOffer } from "./negotiation.ts";
+import { verificationCode } from "./verification-code.ts";
+
+export interface PeerLinkOptions {
+  remoteId: string;
+  polite: boolean;
+  iceServers: IceServer[];
+  /** Our camera and microphone, if any; missing kinds are still received. */
+  localStream: MediaStream | null;
+  chat: boolean;
+  sendSignal(data: SignalData): void;
+  onRemoteMedia(stream: MediaStream): void;
+  onConnectionState(state: RTCPeerConnectionState): void;
+  onChat(text: string): void;
+  /** The chat channel opened or closed. */
+  onChatReady(open: boolean): void;
+}
+
+export class PeerLink {
+  readonly remoteId: string;
+  readonly remoteStream = new MediaStream();
+  private readonly pc: RTCPeerConnection;
+  private readonly chatChannel: RTCDataChannel | null;
+  private readonly videoTransceiver: RTCRtpTransceiver;
+  private makingOffer = false;
+  private ignoreOffer = false;
+
+  constructor(private readonly options: PeerLinkOptions) {
+    this.remoteId = options.remoteId;
+    this.pc = new RTCPeerConnection({ iceServers: options.iceServers as RTCIceServer[] });
+
+    const stream = options.localStream ?? new MediaStream();
+    const audio = stream.getAudioTracks()[0];
+    const video = stream.getVideoTracks()[0];
+    // addTrack (not addTransceiver) for real tracks, so a remote offer reuses
+    // these transceivers instead of adding m-lines of its own.
+    if (audio) this.pc.addTrack(audio, stream);
+    else this.pc.addTransceiver("audio", { direction: "recvonly" });
+    if (video) {
+      const sender = this.pc.addTrack(video, stream);
+      this.videoTransceiver = this.pc.getTransceivers().find((t) => t.sender === sender)!;
+    } else {
+      this.videoTransceiver = this.pc.addTransceiver("video", { direction: "recvonly" });
+    }
+
+    this.chatChannel = options.chat ? this.pc.createDataChannel("chat", { negotiated: true, id: 0 }) : null;
+    this.chatChannel?.addEventListener("open", () => options.onChatReady(true));
+    this.chatChannel?.addEventListener("close", () => options.onChatReady(false));
+    this.chatChannel?.addEventListener("message", (event) => {
+      const text = decodeChat(event.data);
+      if (text) options.onChat(text);
+    });
+
+    this.pc.addEventListener("track", ({ track }) => {
+      if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
+      options.onRemoteMedia(this.remoteStream);
+    });
+    this.pc.addEventListener("negotiationneeded", () => void this.offer());
+    this.pc.addEventListener("icecandidate", ({ candidate }) => {
+      if (candidate) options.sendSignal({ candidate: candidate.toJSON() });
+    });
+    this.pc.addEventListener("iceconnectionstatechange", () => {
+      // A network change (Wi-Fi to mobile) fails ICE; new candidates bring it back.
+      if (this.pc.iceConnectionState === "failed") this.pc.restartIce();
+    });
+    this.pc.addEventListener("connectionstatechange", () => options.onConnectionState(this.pc.connectionState));
+  }
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.pc.connectionState;
+  }
+
+  get remoteSdp(): string | undefined {
+    return this.pc.remoteDescription?.sdp;
+  }
+
+  get chatOpen(): boolean {
+    return this.chatChannel?.readyState === "open";
+  }
+
+  async handleSignal(data: SignalData): Promise<void> {
+    const signal = parsePeerSignal(data);
+    if (!signal) return;
+    try {
+      if ("description" in signal) {
+        const { description } = signal;
+        this.ignoreOffer = shouldIgnoreOffer(description.type, {
+          polite: this.options.polite,
+          makingOffer: this.makingOffer,
+          signalingState: this.pc.signalingState,
+        });
+        if (this.ignoreOffer) return;
+        // The polite side's implicit rollback happens inside setRemoteDescription.
+        await this.pc.setRemoteDescription(description);
+        if (description.type === "offer") {
+          await this.pc.setLocalDescription();
+          this.options.sendSignal({ description: this.pc.localDescription!.toJSON() });
+        }
+      } else {
+        try {
+          await this.pc.addIceCandidate(signal.candidate);
+        } catch (error) {
+          // Candidates for an offer we ignored are expected to fail.
+          if (!this.ignoreOffer) throw error;
+        }
+      }
+    } catch (error) {
+      console.warn("samtale: negotiation step failed", error);
+    }
+  }
+
+  /** Send another video track (screen or another camera); `null` sends nothing. */
+  async replaceVideoTrack(track: MediaStreamTrack | null): Promise<void> {
+    await this.videoTransceiver.sender.replaceTrack(track);
+    // A peer that joined without a camera has a receive-only transceiver; sending
+    // on it changes the direction, which renegotiates through negotiationneeded.
+    if (track && this.videoTransceiver.direction === "recvonly") this.videoTransceiver.direction = "sendrecv";
+  }
+
+  async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
+    const sender = this.pc.getSenders().find((s) => s.track?.kind === "audio");
+    await sender?.replaceTrack(track);
+  }
+
+  sendChat(text: string): boolean {
+    const frame = encodeChat(text);
+    if (!frame || !this.chatOpen) return false;
+    this.chatChannel!.send(frame);
+    return true;
+  }
+
+  async quality(): Promise<ConnectionQuality> {
+    const report = await this.pc.getStats();
+    return summarizeStats(report.values() as Iterable<{ id: string; type: string } & Record<string, unknown>>);
+  }
+
+  /** The code for this pair of certificates, once both descriptions are in place. */
+  async verificationCode(): Promise<string | null> {
+    const local = this.pc.localDescription?.sdp;
+    const remote = this.pc.remoteDescription?.sdp;
+    return local && remote ? verificationCode(local, remote) : null;
+  }
+
+  close(): void {
+    this.chatChannel?.close();
+    this.pc.close();
+  }
+
+  private async offer(): Promise<void> {
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      this.options.sendSignal({ description: this.pc.localDescription!.toJSON() });
+    } catch (error) {
+      console.warn("samtale: could not make an offer", error);
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+}

@@ -1,0 +1,670 @@
+import { msg, str, updateWhenLocaleChanges } from "@lit/localize";
+import { html, LitElement, nothing, type PropertyValues } from "lit";
+import { property, state } from "lit/decorators.js";
+import { repeat } from "lit/directives/repeat.js";
+import type { EndReason, IceServer, Participant, Policy, ServerMessage, SignalData } from "../../worker/protocol.ts";
+import { CallError, type CallErrorCode } from "../call-error.ts";
+import { isAllowed, isFinal, nextState, type CallAction, type CallEvent, type CallState } from "../call-state.ts";
+import "../chat-panel/chat-panel.ts";
+import type { ChatLine } from "../chat-message.ts";
+import "../connection-indicator/connection-indicator.ts";
+import type { ConnectionQuality } from "../connection-quality.ts";
+import { defineOnce } from "../define.ts";
+import "../device-check/device-check.ts";
+import "../knock-list/knock-list.ts";
+import { chooseLocale } from "../locale-choice.ts";
+import { useLocale } from "../localization.ts";
+import { LocalMedia } from "../media-devices.ts";
+import { isNewSession, isPolite, parsePeerSignal } from "../negotiation.ts";
+import "../participant-list/participant-list.ts";
+import { PeerLink } from "../peer-connection.ts";
+import { reconcilePeers, withParticipant, withoutParticipant, type CallParticipant } from "../roster.ts";
+import { SignalingClient, type Credential } from "../signaling-client.ts";
+import { playKnockCue } from "../sounds.ts";
+import { controlStyles } from "../theme.ts";
+import { deniedView, endedView, errorView, joiningView, lobbyView } from "./status-views.ts";
+import { callStyles } from "./styles.ts";
+
+/** How often the connection indicator refreshes. */
+const STATS_INTERVAL_MS = 3000;
+/** How long the host waits for the server's `ended` before ending by `DELETE`. */
+const END_TIMEOUT_MS = 5000;
+
+/**
+ * @summary A secure video consultation: device check, lobby, the call, and its end.
+ *
+ * @attr consultation - The consultation id.
+ * @attr token - A partner JWT (host or known invitee). Give this or `code`.
+ * @attr code - A guest's one-time invite code. Give this or `token`.
+ * @attr api-base - The Samtale service's origin; default the page's. A trailing slash is fine.
+ * @attr lang - `nb`, `sv` or `en`; default the browser's language.
+ * @attr no-device-check - Skip the device check and join at once.
+ * @attr state - Read-only, reflected: `idle`, `checking`, `joining`, `lobby`,
+ *   `connected`, `reconnecting`, `ended`, `denied` or `error`.
+ *
+ * @event samtale-state - `{state}` whenever `state` changes.
+ * @event samtale-knock - `{participant}` someone waits in the lobby (host only).
+ * @event samtale-participants - `{participants}` the admitted people changed (or a group verification code arrived).
+ * @event samtale-verification - `{code}` the pair's verification code, once the media connection is up.
+ * @event samtale-ended - `{reason}` the server ended the consultation: `host-ended`, `expired` or `host-away`.
+ *   Leaving with `leave()` sets `state` to `ended` without this event.
+ * @event samtale-error - `{code, message}` a refusal or failure; the codes are the service's
+ *   (`unauthorized`, `forbidden`, `age_restricted`, `not_found`, `gone`, `code_used`, `full`,
+ *   `invalid_request`, `too_large`, `rate_limited`) plus `network`, `replaced`, `policy`, `unsupported`.
+ *
+ * @csspart local-video - Your own camera `<video>`, while the camera is on.
+ * @csspart remote-video - One `<video>` per remote participant whose media is up.
+ * @csspart participants - The participant list.
+ * @csspart lobby - The guest's waiting view.
+ * @csspart controls - The bar with microphone, camera, screen share and end/leave.
+ * @csspart chat - The chat panel (absent when chat is off).
+ *
+ * @cssproperty --samtale-accent - Primary buttons and highlights (default #1d5c84).
+ * @cssproperty --samtale-accent-contrast - Text on accent and danger buttons (default #ffffff).
+ * @cssproperty --samtale-background - The element's background (default #f4f6f8).
+ * @cssproperty --samtale-surface - Cards and buttons (default #ffffff).
+ * @cssproperty --samtale-text - Body text (default #1b2733).
+ * @cssproperty --samtale-muted - Secondary text (default #4a5866).
+ * @cssproperty --samtale-border - Borders (default #c9d1d9).
+ * @cssproperty --samtale-danger - End button and problem notes (default #a8261d).
+ * @cssproperty --samtale-ok - Good connection, microphone level (default #1e7b45).
+ * @cssproperty --samtale-warning - Unstable connection, reconnecting (default #a15c00).
+ * @cssproperty --samtale-attention - Background of notices and the knock list (default #eaf3fa).
+ * @cssproperty --samtale-focus - The keyboard focus ring (default #0b57d0).
+ * @cssproperty --samtale-radius - Corner radius (default 12px).
+ * @cssproperty --samtale-font - Font stack (default the system's).
+ */
+export class SamtaleCall extends LitElement {
+  static override styles = [controlStyles, callStyles];
+
+  @property() consultation = "";
+  @property() token: string | null = null;
+  @property() code: string | null = null;
+  @property({ attribute: "api-base" }) apiBase: string | null = null;
+  @property() override lang = "";
+  @property({ type: Boolean, attribute: "no-device-check" }) noDeviceCheck = false;
+
+  @state() private callState: CallState = "idle";
+  @state() private self: Participant | null = null;
+  @state() private roster: CallParticipant[] = [];
+  @state() private waiting: Participant[] = [];
+  @state() private pairCode: string | null = null;
+  @state() private policy: Policy | null = null;
+  @state() private remoteMedia = new Map<string, MediaStream>();
+  @state() private chatLines: ChatLine[] = [];
+  @state() private chatReady = false;
+  @state() private quality: ConnectionQuality | null = null;
+  @state() private sharingScreen = false;
+  @state() private errorCode: CallErrorCode = "internal";
+  @state() private announcement = "";
+
+  private readonly media = new LocalMedia(this);
+  private signaling: SignalingClient | null = null;
+  private readonly peers = new Map<string, PeerLink>();
+  private iceServers: IceServer[] = [];
+  private screenTrack: MediaStreamTrack | null = null;
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly onTrackChange = (event: Event) => void this.useNewTrack((event as CustomEvent<MediaStreamTrack>).detail);
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Public, read-only state
+
+  /** Where the call is; reflected as the `state` attribute. */
+  get state(): CallState {
+    return this.callState;
+  }
+
+  /** Your own participant, once the server said who you are. */
+  get you(): Participant | null {
+    return this.self;
+  }
+
+  /** Every admitted participant, yourself included; in a group each remote one carries `verificationCode`. */
+  get participants(): CallParticipant[] {
+    return this.roster;
+  }
+
+  /** People waiting in the lobby (host only). */
+  get knocking(): Participant[] {
+    return this.waiting;
+  }
+
+  /** In a pair, `"123 456"` once the media connection is up; `null` before and in group mode. */
+  get verificationCode(): string | null {
+    return this.pairCode;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Public methods
+
+  /** Leave the device check and join. Resolves once the connection to the service is open. */
+  async join(): Promise<void> {
+    this.require("join");
+    this.transition("join");
+    if (!this.media.stream) await this.media.start();
+    const credential = this.credential();
+    if (!credential) return this.fail(new CallError("invalid_request", "Give the element a consultation and a token or a code."));
+    this.media.addEventListener("trackchange", this.onTrackChange);
+    this.signaling = new SignalingClient({
+      apiBase: this.apiBase,
+      consultation: this.consultation,
+      credential,
+      onMessage: (message) => this.handleMessage(message),
+      onReconnecting: () => this.transition("connection-lost"),
+      onClosed: (outcome) => {
+        if (outcome === "ended") this.finish("ended");
+        else if (outcome === "denied") this.finish("denied");
+        else if (outcome === "replaced") this.fail(new CallError("replaced", "This consultation was opened in another window."));
+        else this.fail(new CallError("policy", "The service closed the connection because too many messages were sent."));
+      },
+      onFailed: (error) => this.fail(error),
+    });
+    try {
+      await this.signaling.connect();
+    } catch (error) {
+      const failure = error instanceof CallError ? error : new CallError("network", "The service could not be reached.");
+      this.fail(failure);
+      throw failure;
+    }
+  }
+
+  /** Let a waiting person in (host). */
+  async admit(id: string): Promise<void> {
+    this.require("admit");
+    this.decide("admit", id);
+  }
+
+  /** Turn a waiting person away (host). */
+  async deny(id: string): Promise<void> {
+    this.require("deny");
+    this.decide("deny", id);
+  }
+
+  /** End the consultation for everyone (host). Resolves once it has ended. */
+  async end(): Promise<void> {
+    this.require("end");
+    if (this.self?.role !== "host") throw new CallError("forbidden", "Only the host can end the consultation.");
+    const ended = this.waitForFinalState(END_TIMEOUT_MS);
+    if (this.signaling?.send({ type: "end" }) && (await ended)) return;
+    // No socket, or no answer in time: end it over HTTP instead.
+    await this.signaling?.endByRequest();
+    this.finish("ended", "host-ended");
+  }
+
+  /**
+   * Leave the consultation: the connection closes, camera and microphone
+   * stop, `state` becomes `ended`. No `samtale-ended` event follows: the
+   * consultation goes on for the others (a host who leaves has the grace
+   * period to come back, after which it ends).
+   */
+  async leave(): Promise<void> {
+    this.require("leave");
+    this.signaling?.close(true);
+    this.finish("ended");
+  }
+
+  // ---------------------------------------------------------------------------
+  // Lifecycle
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void useLocale(chooseLocale(this.lang, navigator.languages ?? [navigator.language]));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Removed from the page: nothing may keep the camera or the socket alive.
+    if (!isFinal(this.callState) && this.callState !== "idle") {
+      this.signaling?.close();
+      this.finish("ended");
+    }
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("lang") && this.isConnected) void useLocale(chooseLocale(this.lang, navigator.languages ?? [navigator.language]));
+  }
+
+  protected override firstUpdated(): void {
+    this.setAttribute("state", this.callState);
+    // Start after the first render, when the page has set every attribute.
+    if (this.noDeviceCheck) {
+      this.join().catch(() => undefined); // failure already shown and reported
+    } else {
+      this.transition("check");
+      void this.media.start();
+    }
+  }
+
+  protected override updated(): void {
+    // The chosen speaker applies to every remote video that can route audio.
+    const videos = this.renderRoot.querySelectorAll<HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> }>("video.remote");
+    for (const video of videos) {
+      if (this.media.speakerId && video.setSinkId && (video as { sinkId?: string }).sinkId !== this.media.speakerId) {
+        void video.setSinkId(this.media.speakerId).catch(() => undefined);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // State
+
+  private require(action: CallAction): void {
+    if (!isAllowed(action, this.callState)) {
+      throw new CallError("invalid_state", `${action}() cannot be called while the call is ${this.callState}.`);
+    }
+  }
+
+  private transition(event: CallEvent): void {
+    const next = nextState(this.callState, event);
+    if (next === null || next === this.callState) return;
+    this.callState = next;
+    this.setAttribute("state", next);
+    this.emit("samtale-state", { state: next });
+  }
+
+  private finish(event: "ended" | "denied", reason?: EndReason): void {
+    if (isFinal(this.callState)) return;
+    this.teardown();
+    this.transition(event);
+    if (reason) this.emit("samtale-ended", { reason });
+  }
+
+  private fail(error: CallError): void {
+    if (isFinal(this.callState)) return;
+    this.errorCode = error.code;
+    this.signaling?.close();
+    this.teardown();
+    this.transition("failed");
+    this.emit("samtale-error", { code: error.code, message: error.message });
+  }
+
+  private teardown(): void {
+    clearInterval(this.statsTimer);
+    for (const link of this.peers.values()) link.close();
+    this.peers.clear();
+    this.remoteMedia = new Map();
+    this.screenTrack?.stop();
+    this.screenTrack = null;
+    this.sharingScreen = false;
+    this.media.removeEventListener("trackchange", this.onTrackChange);
+    this.media.stop();
+    this.waiting = [];
+  }
+
+  private waitForFinalState(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.removeEventListener("samtale-state", onState);
+        resolve(false);
+      }, timeoutMs);
+      const onState = () => {
+        if (!isFinal(this.callState)) return;
+        clearTimeout(timer);
+        this.removeEventListener("samtale-state", onState);
+        resolve(true);
+      };
+      this.addEventListener("samtale-state", onState);
+    });
+  }
+
+  private credential(): Credential | null {
+    if (!this.consultation) return null;
+    if (this.token) return { token: this.token };
+    if (this.code) return { code: this.code };
+    return null;
+  }
+
+  private emit(type: string, detail: object): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  /** Say something to screen readers through the live region. */
+  private announce(text: string): void {
+    // Clearing first makes the same sentence twice in a row be read twice.
+    this.announcement = "";
+    requestAnimationFrame(() => (this.announcement = text));
+  }
+
+  // ---------------------------------------------------------------------------
+  // Server messages: one small handler each
+
+  private handleMessage(message: ServerMessage): void {
+    switch (message.type) {
+      case "lobby":
+        this.self = message.you;
+        this.transition("lobby");
+        return;
+      case "welcome":
+        return this.onWelcome(message.you, message.participants, message.iceServers, message.policy);
+      case "knock":
+        return this.onKnock(message.participant);
+      case "lobby-left":
+        this.waiting = withoutParticipant(this.waiting, message.id);
+        return;
+      case "peer-joined":
+        return this.onPeerJoined(message.participant);
+      case "peer-left":
+        return this.onPeerLeft(message.id);
+      case "signal":
+        return void this.onSignal(message.from, message.data);
+      case "error":
+        this.emit("samtale-error", { code: message.code, message: message.message });
+        return;
+      case "ended":
+        this.signaling?.close();
+        return this.finish("ended", message.reason);
+      default:
+        return assertNever(message);
+    }
+  }
+
+  private onWelcome(you: Participant, participants: Participant[], iceServers: IceServer[], policy: Policy): void {
+    const firstWelcome = this.callState !== "reconnecting" && this.callState !== "connected";
+    this.self = you;
+    this.policy = policy;
+    this.iceServers = iceServers;
+    // A host coming back hears every waiting person again in fresh knocks.
+    this.waiting = [];
+    const previous = new Map(this.roster.map((p) => [p.id, p]));
+    this.roster = participants.map((p) => ({ ...p, ...(previous.get(p.id)?.verificationCode ? { verificationCode: previous.get(p.id)!.verificationCode! } : {}) }));
+    const plan = reconcilePeers(this.peers.keys(), participants, you.id);
+    for (const id of plan.close) this.closePeer(id);
+    for (const id of plan.open) this.openPeer(id);
+    this.transition("welcome");
+    this.emit("samtale-participants", { participants: this.roster });
+    if (firstWelcome) this.announce(msg("You are in the consultation.", { id: "announce.in-call" }));
+    clearInterval(this.statsTimer);
+    this.statsTimer = setInterval(() => void this.refreshQuality(), STATS_INTERVAL_MS);
+  }
+
+  private onKnock(participant: Participant): void {
+    const isNew = !this.waiting.some((p) => p.id === participant.id);
+    this.waiting = withParticipant(this.waiting, participant);
+    if (!isNew) return;
+    this.emit("samtale-knock", { participant });
+    playKnockCue();
+    this.announce(msg(str`${participant.name} is waiting to join.`, { id: "announce.knock" }));
+  }
+
+  private onPeerJoined(participant: Participant): void {
+    this.roster = withParticipant(this.roster, participant);
+    this.waiting = withoutParticipant(this.waiting, participant.id);
+    // Joined again (a reload): the old connection belongs to a page that is gone.
+    this.closePeer(participant.id);
+    this.openPeer(participant.id);
+    this.emit("samtale-participants", { participants: this.roster });
+    this.announce(msg(str`${participant.name} joined.`, { id: "announce.joined" }));
+  }
+
+  private onPeerLeft(id: string): void {
+    const who = this.roster.find((p) => p.id === id);
+    this.roster = withoutParticipant(this.roster, id);
+    this.closePeer(id);
+    this.emit("samtale-participants", { participants: this.roster });
+    if (who) this.announce(msg(str`${who.name} left.`, { id: "announce.left" }));
+  }
+
+  private async onSignal(from: string, data: SignalData): Promise<void> {
+    if (!this.roster.some((p) => p.id === from)) return;
+    let link = this.peers.get(from);
+    const signal = parsePeerSignal(data);
+    if (link && signal && "description" in signal && signal.description.type === "offer" && isNewSession(link.remoteSdp, signal.description.sdp)) {
+      this.closePeer(from);
+      link = undefined;
+    }
+    link ??= this.openPeer(from);
+    await link.handleSignal(data);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Peers
+
+  private openPeer(id: string): PeerLink {
+    const you = this.self!.id;
+    const link = new PeerLink({
+      remoteId: id,
+      polite: isPolite(you, id),
+      iceServers: this.iceServers,
+      localStream: this.media.stream,
+      chat: this.policy?.chat ?? false,
+      sendSignal: (data) => this.signaling?.send({ type: "signal", to: id, data }),
+      onRemoteMedia: (stream) => {
+        if (this.peers.get(id) !== link) return;
+        this.remoteMedia = new Map(this.remoteMedia).set(id, stream);
+      },
+      onConnectionState: (state) => {
+        if (this.peers.get(id) === link && state === "connected") void this.onPeerConnected(link);
+      },
+      onChat: (text) => {
+        this.chatLines = [...this.chatLines, { from: id, text, at: Date.now() }];
+        const name = this.roster.find((p) => p.id === id)?.name ?? "";
+        this.announce(msg(str`Message from ${name}: ${text}`, { id: "announce.chat" }));
+      },
+      onChatReady: () => (this.chatReady = [...this.peers.values()].some((peer) => peer.chatOpen)),
+    });
+    this.peers.set(id, link);
+    if (this.screenTrack) void link.replaceVideoTrack(this.screenTrack);
+    return link;
+  }
+
+  private closePeer(id: string): void {
+    const link = this.peers.get(id);
+    if (!link) return;
+    link.close();
+    this.peers.delete(id);
+    const media = new Map(this.remoteMedia);
+    media.delete(id);
+    this.remoteMedia = media;
+    this.chatReady = [...this.peers.values()].some((peer) => peer.chatOpen);
+    if (this.policy?.mode === "pair") this.pairCode = null;
+  }
+
+  private async onPeerConnected(link: PeerLink): Promise<void> {
+    const code = await link.verificationCode();
+    if (!code || this.peers.get(link.remoteId) !== link) return;
+    void this.refreshQuality();
+    if (this.policy?.mode === "group") {
+      this.roster = this.roster.map((p) => (p.id === link.remoteId ? { ...p, verificationCode: code } : p));
+      this.emit("samtale-participants", { participants: this.roster });
+    } else if (code !== this.pairCode) {
+      this.pairCode = code;
+      this.emit("samtale-verification", { code });
+    }
+  }
+
+  private async refreshQuality(): Promise<void> {
+    const figures = await Promise.all([...this.peers.values()].filter((l) => l.connectionState === "connected").map((l) => l.quality()));
+    if (figures.length === 0) {
+      this.quality = null;
+      return;
+    }
+    // Several peers: show the weakest link, since that is what someone will hear.
+    this.quality = {
+      path: figures.some((f) => f.path === "relayed") ? "relayed" : figures.some((f) => f.path === "direct") ? "direct" : "unknown",
+      rttMs: maxOrNull(figures.map((f) => f.rttMs)),
+      lossPercent: maxOrNull(figures.map((f) => f.lossPercent)),
+    };
+  }
+
+  private async useNewTrack(track: MediaStreamTrack): Promise<void> {
+    for (const link of this.peers.values()) {
+      if (track.kind === "audio") await link.replaceAudioTrack(track);
+      else if (!this.screenTrack) await link.replaceVideoTrack(track);
+    }
+  }
+
+  private decide(decision: "admit" | "deny", id: string): void {
+    if (this.self?.role !== "host") throw new CallError("forbidden", "Only the host can admit or deny.");
+    if (!this.waiting.some((p) => p.id === id)) throw new CallError("not_found", "Nobody with this id is waiting.");
+    this.signaling?.send({ type: decision, id });
+    // The server answers with peer-joined (admit) or lobby-left (deny); removing now keeps the list honest meanwhile.
+    this.waiting = withoutParticipant(this.waiting, id);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Controls
+
+  private toggleMicrophone(): void {
+    this.media.setMicrophoneOn(!this.media.microphoneOn);
+  }
+
+  private toggleCamera(): void {
+    this.media.setCameraOn(!this.media.cameraOn);
+  }
+
+  private async toggleScreenShare(): Promise<void> {
+    if (this.screenTrack) return this.stopScreenShare();
+    try {
+      const display = await navigator.mediaDevices.getDisplayMedia({ video: true });
+      const track = display.getVideoTracks()[0];
+      if (!track) return;
+      this.screenTrack = track;
+      this.sharingScreen = true;
+      // The browser's own "Stop sharing" button ends the track.
+      track.addEventListener("ended", () => void this.stopScreenShare());
+      for (const link of this.peers.values()) await link.replaceVideoTrack(track);
+      this.announce(msg("You are sharing your screen.", { id: "announce.sharing" }));
+    } catch {
+      // Cancelled in the browser's picker: nothing to do.
+    }
+  }
+
+  private async stopScreenShare(): Promise<void> {
+    const track = this.screenTrack;
+    if (!track) return;
+    this.screenTrack = null;
+    this.sharingScreen = false;
+    track.stop();
+    for (const link of this.peers.values()) await link.replaceVideoTrack(this.media.videoTrack);
+  }
+
+  private sendChat(text: string): void {
+    let sent = false;
+    for (const link of this.peers.values()) sent = link.sendChat(text) || sent;
+    if (sent && this.self) this.chatLines = [...this.chatLines, { from: this.self.id, text, at: Date.now() }];
+  }
+
+  // ---------------------------------------------------------------------------
+  // Rendering
+
+  override render() {
+    return html`${this.renderState()}
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>`;
+  }
+
+  private renderState() {
+    switch (this.callState) {
+      case "idle":
+        return nothing;
+      case "checking":
+        return html`<samtale-device-check exportparts="local-video" .media=${this.media} @join=${() => void this.join().catch(() => undefined)}></samtale-device-check>`;
+      case "joining":
+        return joiningView();
+      case "lobby":
+        return lobbyView(this.localVideo("lobby-self"), () => void this.leave());
+      case "connected":
+      case "reconnecting":
+        return this.renderCall();
+      case "ended":
+        return endedView();
+      case "denied":
+        return deniedView();
+      case "error":
+        return errorView(this.errorCode);
+    }
+  }
+
+  private localVideo(className: string) {
+    if (!this.media.videoTrack || !this.media.cameraOn) return nothing;
+    return html`<video part="local-video" class=${className} .srcObject=${this.media.stream} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`;
+  }
+
+  private renderCall() {
+    const isHost = this.self?.role === "host";
+    const names = new Map(this.roster.map((p) => [p.id, p.name]));
+    const remotes = [...this.remoteMedia].filter(([id]) => this.peers.has(id));
+    return html`<div class="call">
+      ${this.callState === "reconnecting"
+        ? html`<div class="banner" role="status">${msg("Connection lost. Reconnecting…", { id: "call.reconnecting" })}</div>`
+        : nothing}
+      <div class="stage">
+        ${remotes.length === 0
+          ? html`<p class="alone">${msg("Waiting for the others to join…", { id: "call.alone" })}</p>`
+          : repeat(
+              remotes,
+              ([id]) => id,
+              ([id, stream]) =>
+                html`<video part="remote-video" class="remote" .srcObject=${stream} autoplay playsinline aria-label=${names.get(id) ?? ""}></video>`,
+            )}
+        ${this.localVideo("self")}
+      </div>
+      <div class="panel">
+        ${isHost
+          ? html`<samtale-knock-list
+              .knocking=${this.waiting}
+              @admit=${(e: CustomEvent<string>) => void this.admit(e.detail).catch(() => undefined)}
+              @deny=${(e: CustomEvent<string>) => void this.deny(e.detail).catch(() => undefined)}
+            ></samtale-knock-list>`
+          : nothing}
+        ${this.renderVerification()}
+        <samtale-participant-list class="card" part="participants" .participants=${this.roster} .you=${this.self?.id ?? ""}></samtale-participant-list>
+        ${this.policy?.chat
+          ? html`<samtale-chat-panel class="card" part="chat" .lines=${this.chatLines} .names=${names} ?ready=${this.chatReady} @send=${(e: CustomEvent<string>) => this.sendChat(e.detail)}></samtale-chat-panel>`
+          : nothing}
+      </div>
+      ${this.renderControls(isHost)}
+    </div>`;
+  }
+
+  private renderVerification() {
+    if (this.policy?.mode !== "pair" || !this.pairCode) return nothing;
+    return html`<div class="card">
+      <h3>${msg("Verification code", { id: "verification.label" })}</h3>
+      <p class="code">${this.pairCode}</p>
+      <p class="muted">${msg("Read the code aloud to each other. If both of you see the same code, nobody else is in the connection.", { id: "verification.help" })}</p>
+    </div>`;
+  }
+
+  private renderControls(isHost: boolean) {
+    const canShare = typeof navigator.mediaDevices?.getDisplayMedia === "function";
+    return html`<div class="controls" part="controls" role="toolbar" aria-label=${msg("Call controls", { id: "controls.label" })}>
+      <button type="button" aria-pressed=${String(!this.media.microphoneOn)} ?disabled=${!this.media.audioTrack} @click=${this.toggleMicrophone}>
+        ${msg("Mute", { id: "controls.mute" })}
+      </button>
+      <button type="button" aria-pressed=${String(!this.media.cameraOn)} ?disabled=${!this.media.videoTrack} @click=${this.toggleCamera}>
+        ${msg("Camera off", { id: "controls.camera-off" })}
+      </button>
+      ${canShare
+        ? html`<button type="button" aria-pressed=${String(this.sharingScreen)} @click=${() => void this.toggleScreenShare()}>
+            ${msg("Share screen", { id: "controls.share" })}
+          </button>`
+        : nothing}
+      <samtale-connection-indicator .quality=${this.quality}></samtale-connection-indicator>
+      ${isHost
+        ? html`<button type="button" class="danger end" @click=${() => void this.end().catch(() => undefined)}>${msg("End consultation", { id: "controls.end" })}</button>`
+        : html`<button type="button" class="danger end" @click=${() => void this.leave().catch(() => undefined)}>${msg("Leave", { id: "controls.leave" })}</button>`}
+    </div>`;
+  }
+}
+
+function maxOrNull(values: (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length ? Math.max(...known) : null;
+}
+
+function assertNever(value: never): void {
+  console.warn("samtale: unexpected message", value);
+}
+
+defineOnce("samtale-call", SamtaleCall);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "samtale-call": SamtaleCall;
+  }
+}
