@@ -50,9 +50,9 @@ describe("limits", () => {
     const errors = flooder.messages.filter((m) => m.type === "error");
     expect(errors.length > 0 || flooder.closed?.code === 4008).toBe(true);
     expect(errors.every((e) => e.code === "rate_limited")).toBe(true);
-    // Far fewer than 500 got through.
+    // Far fewer than 500 got through (the burst, plus what refilled meanwhile).
     const relayed = host.messages.filter((m) => m.type === "signal" && m.from === flooder.id).length;
-    expect(relayed).toBeLessThanOrEqual(150);
+    expect(relayed).toBeLessThan(300);
     // The calm guest and the host still talk both ways.
     calm.send({ type: "signal", to: hostId, data: { calm: true } });
     expect((await host.nextWhere("signal", (m) => m.from === calm.id)).data).toEqual({ calm: true });

@@ -19,6 +19,14 @@ describe("lobby", () => {
     expect(knock.participant).toEqual(lobby.you);
   });
 
+  it("the host's welcome lists the host itself, and a guest's lists everyone in the call", async () => {
+    const { id, hostToken } = await createConsultation();
+    const host = await connect(id, { token: hostToken });
+    const welcome = await host.next("welcome");
+    expect(welcome.participants).toEqual([welcome.you]);
+    expect(welcome.you).toMatchObject({ role: "host", verified: "token", name: "Kari Fysio" });
+  });
+
   it("a guest is never admitted automatically", async () => {
     const { id, hostToken, invite } = await createConsultation();
     const host = await connect(id, { token: hostToken });

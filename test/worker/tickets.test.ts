@@ -5,7 +5,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Member } from "../../worker/members.ts";
-import { createConsultation, errorCode, stubOf, ticketFor, upgrade } from "./helpers.ts";
+import { connect, createConsultation, errorCode, stubOf, ticketFor, upgrade } from "./helpers.ts";
 
 async function expectUnauthorized(response: Response) {
   expect(response.status).toBe(401);
@@ -86,6 +86,19 @@ describe("tickets", () => {
       await state.storage.put(`member:${memberId}`, member);
     });
     await expectUnauthorized(await upgrade(id, ticket));
+  });
+
+  it("a ticket taken before the guest was denied is refused after", async () => {
+    const { id, hostToken, invite } = await createConsultation();
+    const host = await connect(id, { token: hostToken });
+    await host.next("welcome");
+    const guest = await connect(id, { code: invite.code! });
+    const spare = await ticketFor(id, { resume: guest.resume! });
+    host.send({ type: "deny", id: (await host.next("knock")).participant.id });
+    await guest.closeEvent();
+    const response = await upgrade(id, spare.ticket);
+    expect([401, 403]).toContain(response.status);
+    expect(response.webSocket).toBeNull();
   });
 
   it("storage keeps only digests: no ticket, code or resume in clear", async () => {
