@@ -44,25 +44,26 @@ export interface CreateInput {
 }
 
 export function parseCreate(body: Record<string, unknown>, config: Config): CreateInput {
-  const mode = body.mode ?? "pair";
+  // An explicit null is a mistake, not "the default": only absence is.
+  const mode = body.mode === undefined ? "pair" : body.mode;
   if (mode !== "pair" && mode !== "group") throw invalid("`mode` must be `pair` or `group`.");
 
-  const maxParticipants = body.maxParticipants ?? (mode === "pair" ? 2 : 5);
+  const maxParticipants = body.maxParticipants === undefined ? (mode === "pair" ? 2 : 5) : body.maxParticipants;
   if (!Number.isInteger(maxParticipants) || (maxParticipants as number) < 2 || (maxParticipants as number) > 5) {
     throw invalid("`maxParticipants` must be a whole number from 2 to 5.");
   }
   if (mode === "pair" && maxParticipants !== 2) throw invalid("A pair holds exactly 2 participants.");
 
-  const chat = body.chat ?? true;
+  const chat = body.chat === undefined ? true : body.chat;
   if (typeof chat !== "boolean") throw invalid("`chat` must be true or false.");
 
-  const ttlSeconds = body.ttlSeconds ?? TTL_DEFAULT;
+  const ttlSeconds = body.ttlSeconds === undefined ? TTL_DEFAULT : body.ttlSeconds;
   if (!Number.isInteger(ttlSeconds) || (ttlSeconds as number) < TTL_MIN || (ttlSeconds as number) > TTL_MAX) {
     throw invalid(`\`ttlSeconds\` must be a whole number from ${TTL_MIN} to ${TTL_MAX}.`);
   }
 
   return {
-    invitee: parseInvitee(body.invitee ?? {}),
+    invitee: parseInvitee(body.invitee === undefined ? {} : body.invitee),
     mode,
     maxParticipants: maxParticipants as number,
     // A deployment with chat off overrides every consultation.

@@ -19,7 +19,8 @@ export function withCors(response: Response, request: Request, config: Config): 
   if (response.status === 101) return response;
   const origin = request.headers.get("origin");
   const answer = new Response(response.body, response);
-  answer.headers.append("vary", "origin");
+  const vary = answer.headers.get("vary") ?? "";
+  if (!/(^|,)\s*origin\s*(,|$)/i.test(vary)) answer.headers.append("vary", "origin");
   if (isAllowedOrigin(origin, request, config)) {
     answer.headers.set("access-control-allow-origin", origin);
   }

@@ -27,7 +27,7 @@ const router = Router<IRequest, Args>({
 router
   .options("*", (request, _env, _ctx, config) => preflight(request, config))
 
-  .post("/dev/token", async (request, env, _ctx, config) => {
+  .post("/dev/token", async (request, _env, _ctx, config) => {
     if (!config.devAuth) throw new ApiError("not_found", "Not found.");
     const body = parseDevTokenRequest(await readJsonBody(request));
     return json({ token: await mintDevToken(body, config.audience) });

@@ -58,6 +58,12 @@ describe("create: validation", () => {
     await expectInvalid({ invitee: {}, chat: "yes" });
   });
 
+  it("treats an explicit null as a mistake, not as the default", async () => {
+    for (const field of ["mode", "maxParticipants", "chat", "ttlSeconds", "invitee"]) {
+      await expectInvalid({ invitee: {}, [field]: null });
+    }
+  });
+
   it("refuses a malformed invitee", async () => {
     await expectInvalid({ invitee: "Ola" });
     await expectInvalid({ invitee: { sub: 42 } });
