@@ -33,6 +33,7 @@ export class PeerLink {
   private readonly videoTransceiver: RTCRtpTransceiver;
   private makingOffer = false;
   private ignoreOffer = false;
+  private signalQueue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PeerLinkOptions) {
     this.remoteId = options.remoteId;
@@ -87,7 +88,16 @@ export class PeerLink {
     return this.chatChannel?.readyState === "open";
   }
 
-  async handleSignal(data: SignalData): Promise<void> {
+  /**
+   * Apply a relayed description or candidate. Signals are applied one after
+   * another: a candidate must not overtake the description it belongs to.
+   */
+  handleSignal(data: SignalData): Promise<void> {
+    this.signalQueue = this.signalQueue.then(() => this.applySignal(data));
+    return this.signalQueue;
+  }
+
+  private async applySignal(data: SignalData): Promise<void> {
     const signal = parsePeerSignal(data);
     if (!signal) return;
     try {

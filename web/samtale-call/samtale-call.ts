@@ -603,6 +603,7 @@ export class SamtaleCall extends LitElement {
             )}
         ${this.localVideo("self")}
       </div>
+      ${this.renderControls(isHost)}
       <div class="panel">
         ${isHost
           ? html`<samtale-knock-list
@@ -617,7 +618,6 @@ export class SamtaleCall extends LitElement {
           ? html`<samtale-chat-panel class="card" part="chat" .lines=${this.chatLines} .names=${names} ?ready=${this.chatReady} @send=${(e: CustomEvent<string>) => this.sendChat(e.detail)}></samtale-chat-panel>`
           : nothing}
       </div>
-      ${this.renderControls(isHost)}
     </div>`;
   }
 

@@ -33,13 +33,18 @@ export const callStyles = css`
     display: grid;
     gap: 1rem;
     grid-template-columns: minmax(0, 1fr) minmax(16rem, 22rem);
+    grid-template-areas: "banner banner" "stage panel" "controls panel";
+    align-items: start;
   }
+  /* On a phone the controls follow the video, before the lists and the chat. */
   @media (max-width: 760px) {
     .call {
       grid-template-columns: minmax(0, 1fr);
+      grid-template-areas: "banner" "stage" "controls" "panel";
     }
   }
   .stage {
+    grid-area: stage;
     position: relative;
     display: grid;
     gap: 0.5rem;
@@ -80,6 +85,7 @@ export const callStyles = css`
     transform: scaleX(-1);
   }
   .panel {
+    grid-area: panel;
     display: flex;
     flex-direction: column;
     gap: 1rem;
@@ -97,7 +103,7 @@ export const callStyles = css`
     font-variant-numeric: tabular-nums;
   }
   .controls {
-    grid-column: 1 / -1;
+    grid-area: controls;
     display: flex;
     flex-wrap: wrap;
     gap: 0.5rem;
@@ -107,7 +113,7 @@ export const callStyles = css`
     margin-left: auto;
   }
   .banner {
-    grid-column: 1 / -1;
+    grid-area: banner;
     background: var(--samtale-attention);
     border-left: 4px solid var(--samtale-warning);
     padding: 0.5rem 1rem;
