@@ -2,11 +2,18 @@
  * The decisions of perfect negotiation (MDN), kept pure so they can be tested
  * without a browser.
  *
- * Rule: every pair of peers has exactly one polite side, the one whose
- * participant id sorts greater. Both sides add their media as soon as they
- * know of each other (the newcomer on `welcome`, the others on
- * `peer-joined`), so both may offer at once; the impolite side then ignores
- * the colliding offer and the polite side rolls back and answers.
+ * Rules:
+ * - Who offers first: the peer already in the call. A newcomer (a fresh
+ *   `welcome`) sends each participant a `hello` signal and waits; each of
+ *   them answers with a fresh connection and its offer. So the first
+ *   negotiation never collides (a collision right at the start, while TURN
+ *   candidates are still being gathered, left Chromium gathering forever).
+ *   The hello also covers a peer that reloaded while the server replaced its
+ *   socket without any `peer-left`.
+ * - Every pair of peers has exactly one polite side, the one whose
+ *   participant id sorts greater: later renegotiations (screen share, device
+ *   change) may collide, and then the impolite side ignores the colliding
+ *   offer while the polite side rolls back and answers.
  */
 import { dtlsFingerprint } from "./verification-code.ts";
 
@@ -40,8 +47,9 @@ export function isNewSession(currentRemoteSdp: string | undefined, incomingSdp: 
   return current !== null && incoming !== null && current !== incoming;
 }
 
-/** What travels in `signal.data`: one description or one ICE candidate. */
+/** What travels in `signal.data`: a newcomer's hello, one description or one ICE candidate. */
 export type PeerSignal =
+  | { hello: true }
   | { description: { type: RTCSdpType; sdp?: string } }
   | { candidate: RTCIceCandidateInit };
 
@@ -51,6 +59,7 @@ const sdpTypes: readonly string[] = ["offer", "answer", "pranswer", "rollback"];
 export function parsePeerSignal(data: unknown): PeerSignal | null {
   if (typeof data !== "object" || data === null) return null;
   const record = data as Record<string, unknown>;
+  if (record.hello === true) return { hello: true };
   const description = record.description as Record<string, unknown> | undefined;
   if (description && typeof description === "object") {
     if (typeof description.type !== "string" || !sdpTypes.includes(description.type)) return null;

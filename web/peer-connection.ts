@@ -99,7 +99,8 @@ export class PeerLink {
 
   private async applySignal(data: SignalData): Promise<void> {
     const signal = parsePeerSignal(data);
-    if (!signal) return;
+    // A hello is for the element, which starts a fresh link (negotiation.ts).
+    if (!signal || "hello" in signal) return;
     try {
       if ("description" in signal) {
         const { description } = signal;

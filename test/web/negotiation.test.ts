@@ -49,6 +49,11 @@ describe("relayed signal data", () => {
     expect(parsePeerSignal({ candidate })).toEqual({ candidate });
   });
 
+  it("accepts a newcomer's hello, and only `hello: true`", () => {
+    expect(parsePeerSignal({ hello: true })).toEqual({ hello: true });
+    expect(parsePeerSignal({ hello: "yes" })).toBeNull();
+  });
+
   it("drops anything else", () => {
     expect(parsePeerSignal(null)).toBeNull();
     expect(parsePeerSignal({ description: { type: "hack", sdp: "v=0" } })).toBeNull();

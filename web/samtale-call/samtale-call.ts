@@ -188,7 +188,9 @@ export class SamtaleCall extends LitElement {
   /** End the consultation for everyone (host). Resolves once it has ended. */
   async end(): Promise<void> {
     this.require("end");
-    if (this.self?.role !== "host") throw new CallError("forbidden", "Only the host can end the consultation.");
+    // A guest is never in a state where ending is possible: the contract's
+    // one code for a method called at the wrong time.
+    if (this.self?.role !== "host") throw new CallError("invalid_state", "Only the host can end the consultation.");
     const ended = this.waitForFinalState(END_TIMEOUT_MS);
     if (this.signaling?.send({ type: "end" }) && (await ended)) return;
     // No socket, or no answer in time: end it over HTTP instead.
@@ -374,7 +376,8 @@ export class SamtaleCall extends LitElement {
     this.roster = participants.map((p) => ({ ...p, ...(previous.get(p.id)?.verificationCode ? { verificationCode: previous.get(p.id)!.verificationCode! } : {}) }));
     const plan = reconcilePeers(this.peers.keys(), participants, you.id);
     for (const id of plan.close) this.closePeer(id);
-    for (const id of plan.open) this.openPeer(id);
+    // Those already in the call offer to a newcomer once greeted (negotiation.ts).
+    for (const id of plan.open) this.signaling?.send({ type: "signal", to: id, data: { hello: true } });
     this.transition("welcome");
     this.emit("samtale-participants", { participants: this.roster });
     if (firstWelcome) this.announce(msg("You are in the consultation.", { id: "announce.in-call" }));
@@ -394,9 +397,9 @@ export class SamtaleCall extends LitElement {
   private onPeerJoined(participant: Participant): void {
     this.roster = withParticipant(this.roster, participant);
     this.waiting = withoutParticipant(this.waiting, participant.id);
-    // Joined again (a reload): the old connection belongs to a page that is gone.
+    // Joined again (a reload): the old connection belongs to a page that is
+    // gone. The newcomer's hello follows; we offer then.
     this.closePeer(participant.id);
-    this.openPeer(participant.id);
     this.emit("samtale-participants", { participants: this.roster });
     this.announce(msg(str`${participant.name} joined.`, { id: "announce.joined" }));
   }
@@ -413,6 +416,12 @@ export class SamtaleCall extends LitElement {
     if (!this.roster.some((p) => p.id === from)) return;
     let link = this.peers.get(from);
     const signal = parsePeerSignal(data);
+    if (signal && "hello" in signal) {
+      // A newcomer greets us: we start a fresh connection and make the offer.
+      this.closePeer(from);
+      this.openPeer(from);
+      return;
+    }
     if (link && signal && "description" in signal && signal.description.type === "offer" && isNewSession(link.remoteSdp, signal.description.sdp)) {
       this.closePeer(from);
       link = undefined;
@@ -499,7 +508,7 @@ export class SamtaleCall extends LitElement {
   }
 
   private decide(decision: "admit" | "deny", id: string): void {
-    if (this.self?.role !== "host") throw new CallError("forbidden", "Only the host can admit or deny.");
+    if (this.self?.role !== "host") throw new CallError("invalid_state", "Only the host can admit or deny.");
     if (!this.waiting.some((p) => p.id === id)) throw new CallError("not_found", "Nobody with this id is waiting.");
     this.signaling?.send({ type: decision, id });
     // The server answers with peer-joined (admit) or lobby-left (deny); removing now keeps the list honest meanwhile.
