@@ -1,0 +1,86 @@
+/**
+ * axe-core, injected into the real pages, on each view a person meets: the
+ * device check, the lobby, the call and the end. Serious or critical
+ * violations fail; screenshots of each view land beside the others.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser, newPerson, screenshot } from "./browser.ts";
+import { callMethod, createConsultation, devToken, mountCall, passDeviceCheck, waitForKnock, waitForState } from "./samtale.ts";
+
+const worker = inject("workerOrigin");
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/** Runs axe on the whole page (it enters open shadow roots). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // evaluate() is not subject to the page's CSP, unlike an injected <script>.
+  await page.evaluate(`${axeSource}\n;undefined`);
+  const violations = (await page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
+    return result.violations;
+  })) as Violation[];
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+}
+
+describe("accessibility of every view", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("has no serious violations in the device check, lobby, call and end, at desktop and phone width", async () => {
+    for (const viewport of [
+      { width: 1280, height: 800, name: "desktop" },
+      { width: 360, height: 740, name: "360" },
+    ]) {
+      const hostToken = await devToken(worker, `host-${crypto.randomUUID()}`, "Kari Fysio");
+      const consultation = await createConsultation(worker, hostToken);
+      const host = (await newPerson(browser, worker, viewport)).page;
+      const guest = (await newPerson(browser, worker, viewport)).page;
+
+      await host.goto(`${worker}/join`);
+      await host.evaluate(() => document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "mount" })));
+      await mountCall(host, { consultation: consultation.id, token: hostToken, lang: "en" });
+      await waitForState(host, "checking");
+      await host.waitForTimeout(1000); // the preview and level meter start
+      await screenshot(host, `device-check-${viewport.name}`);
+      expect(await seriousViolations(host), `device check, ${viewport.name}`).toEqual([]);
+      expect(await callMethod(host, "join")).toEqual({ ok: true });
+      await waitForState(host, "connected");
+
+      await guest.goto(consultation.invite.url);
+      await passDeviceCheck(guest);
+      await waitForState(guest, "lobby");
+      expect(await seriousViolations(guest), `lobby, ${viewport.name}`).toEqual([]);
+
+      const knock = await waitForKnock(host);
+      await screenshot(host, `host-knock-${viewport.name}`);
+      expect(await seriousViolations(host), `knock list, ${viewport.name}`).toEqual([]);
+      await callMethod(host, "admit", knock.id);
+      await waitForState(guest, "connected");
+      await guest.waitForTimeout(2000);
+      expect(await seriousViolations(guest), `call, ${viewport.name}`).toEqual([]);
+      expect(await seriousViolations(host), `call (host), ${viewport.name}`).toEqual([]);
+
+      await callMethod(host, "end");
+      await waitForState(guest, "ended");
+      expect(await seriousViolations(guest), `ended, ${viewport.name}`).toEqual([]);
+      await host.context().close();
+      await guest.context().close();
+    }
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, inject, it } from "vitest";
+
+const worker = inject("workerOrigin");
+const partner = inject("partnerOrigin");
+
+describe("what the worker serves to browsers", () => {
+  it("serves the demo pages with a CSP that only allowed origins may frame", async () => {
+    for (const path of ["/", "/join"]) {
+      const response = await fetch(`${worker}${path}`);
+      expect(response.status, path).toBe(200);
+      const csp = response.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain(`frame-ancestors 'self' ${partner}`);
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    }
+  });
+
+  it("serves the element as one ES module with CORS for allowed origins only", async () => {
+    const allowed = await fetch(`${worker}/samtale-call.js`, { headers: { origin: partner } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get("content-type")).toMatch(/javascript/);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(partner);
+    const body = await allowed.text();
+    expect(body).toMatch(/customElements/);
+    expect(body).not.toMatch(/^\s*import\s.*from\s/m); // one module: nothing to fetch later
+
+    const foreign = await fetch(`${worker}/samtale-call.js`, { headers: { origin: "https://evil.example" } });
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The real parts the end-to-end tests run against: `wrangler dev` (workerd
+ * with the worker and its Durable Objects), coturn, and a partner's page on
+ * another origin. Each starts on a free loopback port and stops with its
+ * whole process group.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const TURN_SECRET = "e2e-turn-secret";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Running {
+  stop(): Promise<void>;
+}
+
+function startProcess(command: string, args: string[], ready: RegExp, what: string, timeoutMs = 60_000) {
+  const child = spawn(command, args, { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } });
+  let output = "";
+  const started = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in time:\n${output.slice(-3000)}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code}:\n${output.slice(-3000)}`));
+    });
+  });
+  return { child, started, output: () => output };
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }, 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** coturn on loopback with TURN REST API credentials (`use-auth-secret`). */
+export async function startCoturn(port: number): Promise<Running> {
+  const { child, started } = startProcess(
+    "turnserver",
+    [
+      "-n",
+      "--listening-ip=127.0.0.1",
+      "--relay-ip=127.0.0.1",
+      `--listening-port=${port}`,
+      `--min-port=${port + 1}`,
+      `--max-port=${port + 200}`,
+      "--realm=samtale",
+      "--use-auth-secret",
+      `--static-auth-secret=${TURN_SECRET}`,
+      "--no-tls",
+      "--no-dtls",
+      "--allow-loopback-peers",
+      "--no-cli",
+      "--log-file=stdout",
+      "--simple-log",
+    ],
+    /listener opened on|Total General servers|IPv4. UDP listener opened/i,
+    "coturn",
+    15_000,
+  );
+  await started;
+  return { stop: () => stopProcess(child) };
+}
+
+/** `wrangler dev` with the demo issuer on, as `npm start` runs it. */
+export async function startWorker(port: number, vars: Record<string, string>): Promise<Running & { logs: () => string }> {
+  const persist = mkdtempSync(join(tmpdir(), "samtale-e2e-"));
+  const varArgs = Object.entries(vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]);
+  const { child, started, output } = startProcess(
+    join(process.cwd(), "node_modules/.bin/wrangler"),
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist, "--log-level", "info", ...varArgs],
+    /Ready on http/,
+    "wrangler dev",
+    90_000,
+  );
+  await started;
+  return { stop: () => stopProcess(child), logs: output };
+}
+
+/**
+ * A partner's page on another origin that embeds the element with one
+ * script tag from the worker, the way the README tells partners to.
+ */
+export async function startPartnerSite(port: number, workerOrigin: string): Promise<Running> {
+  const page = readFileSync(new URL("./partner-page.html", import.meta.url), "utf8").replaceAll("{{WORKER}}", workerOrigin);
+  const server: Server = createServer((request, response) => {
+    if (request.url?.startsWith("/partner")) {
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      response.end(page);
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
