@@ -29,6 +29,8 @@ export class LocalMedia extends EventTarget implements ReactiveController {
   speakerId = "";
   microphoneOn = true;
   cameraOn = true;
+  /** Between asking for the devices and the browser's answer. */
+  starting = false;
 
   private audioContext: AudioContext | null = null;
   private analyser: AnalyserNode | null = null;
@@ -70,6 +72,8 @@ export class LocalMedia extends EventTarget implements ReactiveController {
       { video: this.videoConstraints() },
     ];
     let firstError: unknown;
+    this.starting = true;
+    this.changed();
     for (const constraints of attempts) {
       try {
         this.stream = await navigator.mediaDevices.getUserMedia(constraints);
@@ -83,6 +87,7 @@ export class LocalMedia extends EventTarget implements ReactiveController {
       }
     }
     if (!this.stream) this.problem = mediaProblemOf(firstError);
+    this.starting = false;
     this.applyEnabled();
     this.meterMicrophone();
     await this.listDevices();

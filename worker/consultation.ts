@@ -230,7 +230,8 @@ export class Consultation extends DurableObject<Env> {
   private async greet(socket: WebSocket, member: Member, meta: Meta, firstSocket: boolean): Promise<void> {
     const members = await this.members();
     if (member.status !== "admitted") {
-      send(socket, { type: "lobby", you: toParticipant(member) });
+      const hostName = members.get(meta.hostId)?.name ?? DEFAULT_NAMES.host;
+      send(socket, { type: "lobby", you: toParticipant(member), hostName });
       if (firstSocket) this.sendToMember(meta.hostId, { type: "knock", participant: toParticipant(member) });
       return;
     }

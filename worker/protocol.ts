@@ -120,7 +120,12 @@ export interface DevTokenRequest {
 // WebSocket messages, server → client
 
 export type ServerMessage =
-  | { type: "lobby"; you: Participant }
+  | {
+      type: "lobby";
+      you: Participant;
+      /** Added: who will let you in (the host's name only, never a roster). */
+      hostName: string;
+    }
   | {
       type: "welcome";
       you: Participant;

@@ -56,7 +56,7 @@ describe("accessibility of every view", () => {
       await host.evaluate(() => document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "mount" })));
       await mountCall(host, { consultation: consultation.id, token: hostToken, lang: "en" });
       await waitForState(host, "checking");
-      await host.waitForTimeout(1000); // the preview and level meter start
+      await host.locator('video[part~="local-video"]').waitFor();
       await screenshot(host, `device-check-${viewport.name}`);
       expect(await seriousViolations(host), `device check, ${viewport.name}`).toEqual([]);
       expect(await callMethod(host, "join")).toEqual({ ok: true });

@@ -65,6 +65,7 @@ describe("a pair consultation", () => {
     await recordEvents(guest);
     await passDeviceCheck(guest);
     await waitForState(guest, "lobby");
+    await expect.poll(() => guest.locator('[part~="lobby"]').getByText("Waiting for Kari Fysio to let you in").count()).toBe(1);
     await screenshot(guest, "lobby-360");
     const knock = await waitForKnock(host);
     expect(knock).toMatchObject({ role: "guest", verified: "code", name: "Ola Nordmann" });

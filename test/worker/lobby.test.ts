@@ -13,7 +13,9 @@ describe("lobby", () => {
     await host.next("welcome");
     const guest = await connect(id, { code: invite.code! });
     const lobby = await guest.next("lobby");
-    expect(Object.keys(lobby).sort()).toEqual(["type", "you"]);
+    // `you` and the host's name: no roster, no ICE servers.
+    expect(Object.keys(lobby).sort()).toEqual(["hostName", "type", "you"]);
+    expect(lobby.hostName).toBe("Kari Fysio");
     expect(lobby.you).toMatchObject({ name: "Ola", role: "guest", verified: "code" });
     const knock = await host.next("knock");
     expect(knock.participant).toEqual(lobby.you);

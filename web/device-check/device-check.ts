@@ -127,7 +127,9 @@ export class SamtaleDeviceCheck extends LitElement {
         <div class="preview">
           ${showVideo
             ? html`<video part="local-video" .srcObject=${stream} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`
-            : html`<p>${msg("Camera is off", { id: "check.camera-off" })}</p>`}
+            : media?.starting
+              ? html`<p role="status">${msg("Starting your camera…", { id: "check.starting" })}</p>`
+              : html`<p>${msg("Camera is off", { id: "check.camera-off" })}</p>`}
         </div>
         <div>
           ${this.deviceSelect("camera", msg("Camera", { id: "check.camera" }), media?.cameras ?? [], media?.cameraId ?? "", (id) => media.chooseCamera(id))}

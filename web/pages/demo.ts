@@ -44,6 +44,8 @@ function host(hosting: Hosting): void {
     if (state === "ended" || state === "error") {
       sessionStorage.removeItem(SESSION_KEY);
       inviteSection.hidden = true;
+      // An ended consultation is gone for good: offer a fresh one.
+      form.hidden = false;
     }
   });
   document.querySelector("#call")!.replaceChildren(call);

@@ -88,6 +88,8 @@ export class SamtaleCall extends LitElement {
   @state() private self: Participant | null = null;
   @state() private roster: CallParticipant[] = [];
   @state() private waiting: Participant[] = [];
+  /** Who will let a waiting guest in; the lobby names nobody else. */
+  @state() private hostName = "";
   @state() private pairCode: string | null = null;
   @state() private policy: Policy | null = null;
   @state() private remoteMedia = new Map<string, MediaStream>();
@@ -339,6 +341,7 @@ export class SamtaleCall extends LitElement {
     switch (message.type) {
       case "lobby":
         this.self = message.you;
+        this.hostName = message.hostName || msg("your host", { id: "lobby.host-fallback" });
         this.transition("lobby");
         return;
       case "welcome":
@@ -575,7 +578,7 @@ export class SamtaleCall extends LitElement {
       case "joining":
         return joiningView();
       case "lobby":
-        return lobbyView(this.localVideo("lobby-self"), () => void this.leave());
+        return lobbyView(this.hostName, this.localVideo("lobby-self"), () => void this.leave());
       case "connected":
       case "reconnecting":
         return this.renderCall();

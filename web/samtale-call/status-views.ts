@@ -2,7 +2,7 @@
  * The screens around the call: connecting, the guest's lobby, and the three
  * ends (ended, not admitted, error). Plain render functions: they hold no state.
  */
-import { msg } from "@lit/localize";
+import { msg, str } from "@lit/localize";
 import { html, nothing, type TemplateResult } from "lit";
 import type { CallErrorCode } from "../call-error.ts";
 
@@ -10,9 +10,10 @@ export function joiningView(): TemplateResult {
   return html`<div class="status" role="status"><h2>${msg("Connecting…", { id: "joining.title" })}</h2></div>`;
 }
 
-export function lobbyView(localVideo: TemplateResult | typeof nothing, onLeave: () => void): TemplateResult {
+/** The guest's wait; `hostName` is the one person the lobby may name. */
+export function lobbyView(hostName: string, localVideo: TemplateResult | typeof nothing, onLeave: () => void): TemplateResult {
   return html`<div class="status" part="lobby">
-    <h2>${msg("Waiting for your host to let you in", { id: "lobby.title" })}</h2>
+    <h2>${msg(str`Waiting for ${hostName} to let you in`, { id: "lobby.title" })}</h2>
     <p class="muted">${msg("Please keep this page open. You will join automatically when you are let in.", { id: "lobby.help" })}</p>
     ${localVideo}
     <p><button type="button" @click=${onLeave}>${msg("Leave", { id: "controls.leave" })}</button></p>
