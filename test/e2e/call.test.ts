@@ -13,7 +13,7 @@ import {
   createConsultation,
   devToken,
   events,
-  framesDecoded,
+  inboundVideo,
   mountCall,
   outgoingVideo,
   passDeviceCheck,
@@ -117,8 +117,8 @@ describe("a pair consultation", () => {
     await expect.poll(() => share.getAttribute("aria-pressed")).toBe("true");
     // The screen replaces the camera on the connection, and its frames arrive.
     await expect.poll(() => outgoingVideo(host)).toEqual(["monitor"]);
-    const before = await framesDecoded(guest);
-    await expect.poll(() => framesDecoded(guest), { timeout: 10_000 }).toBeGreaterThan(before + 10);
+    const before = await inboundVideo(guest, "framesDecoded");
+    await expect.poll(() => inboundVideo(guest, "framesDecoded"), { timeout: 10_000 }).toBeGreaterThan(before + 10);
     await waitForRemoteVideo(guest);
     await screenshot(guest, "screen-share-360");
     await share.click();

@@ -57,17 +57,12 @@ export async function mountCall(page: Page, attributes: Record<string, string | 
   await page.evaluate((attributes) => {
     const call = document.createElement("samtale-call");
     for (const [name, value] of Object.entries(attributes)) call.setAttribute(name, value === true ? "" : value);
-    // Record every samtale-* event the element fires, in order.
-    const events: { type: string; detail: unknown }[] = [];
-    (window as unknown as { samtaleEvents: typeof events }).samtaleEvents = events;
-    for (const type of ["state", "knock", "participants", "verification", "ended", "error"]) {
-      call.addEventListener(`samtale-${type}`, (event) => events.push({ type, detail: (event as CustomEvent).detail }));
-    }
     (document.getElementById("mount") ?? document.body).append(call);
   }, attributes);
+  await recordEvents(page);
 }
 
-/** Starts recording events on an element the page made itself (demo pages). */
+/** Records every samtale-* event the page's element fires from now on, in order. */
 export async function recordEvents(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector("samtale-call") !== null);
   await page.evaluate(() => {
@@ -136,23 +131,24 @@ export async function waitForRemoteVideo(page: Page, count = 1): Promise<void> {
     count,
     { timeout: 30_000 },
   );
-  const before = await inboundVideoBytes(page);
+  const before = await inboundVideo(page, "bytesReceived");
   await page.waitForTimeout(1000);
-  const after = await inboundVideoBytes(page);
+  const after = await inboundVideo(page, "bytesReceived");
   if (!(after > before)) throw new Error(`inbound video bytes did not grow (${before} → ${after})`);
 }
 
-export async function inboundVideoBytes(page: Page): Promise<number> {
-  return page.evaluate(async () => {
+/** A counter of the inbound video streams (`bytesReceived`, `framesDecoded`), summed over all peers. */
+export async function inboundVideo(page: Page, counter: "bytesReceived" | "framesDecoded"): Promise<number> {
+  return page.evaluate(async (counter) => {
     let total = 0;
     for (const pc of (window as any).samtalePeerConnections as RTCPeerConnection[]) {
       if (pc.connectionState === "closed") continue;
       (await pc.getStats()).forEach((report) => {
-        if (report.type === "inbound-rtp" && report.kind === "video") total += report.bytesReceived ?? 0;
+        if (report.type === "inbound-rtp" && report.kind === "video") total += report[counter] ?? 0;
       });
     }
     return total;
-  });
+  }, counter);
 }
 
 /**
@@ -166,20 +162,6 @@ export async function outgoingVideo(page: Page): Promise<string[]> {
       .flatMap((pc) => pc.getSenders().filter((sender) => sender.track?.kind === "video"))
       .map((sender) => (sender.track ? ((sender.track.getSettings() as { displaySurface?: string }).displaySurface ?? "camera") : "none")),
   );
-}
-
-/** Video frames decoded from all peers so far. */
-export async function framesDecoded(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    let total = 0;
-    for (const pc of (window as any).samtalePeerConnections as RTCPeerConnection[]) {
-      if (pc.connectionState === "closed") continue;
-      (await pc.getStats()).forEach((report) => {
-        if (report.type === "inbound-rtp" && report.kind === "video") total += report.framesDecoded ?? 0;
-      });
-    }
-    return total;
-  });
 }
 
 /** The type of the local candidate the selected pair uses: host, srflx or relay. */

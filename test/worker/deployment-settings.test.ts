@@ -1,0 +1,131 @@
+/**
+ * Settings a deployment chooses, which the shared test configuration cannot
+ * vary: the real worker handler is called inside workerd with the test
+ * bindings plus one changed variable, against the real Durable Objects.
+ */
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { readConfig } from "../../worker/config.ts";
+import type { Env } from "../../worker/env.ts";
+import { handle } from "../../worker/router.ts";
+import type { CreateConsultationResponse, JoinResponse } from "../../worker/protocol.ts";
+import { iceServersFor } from "../../worker/turn.ts";
+import { ORIGIN, partnerToken } from "./helpers.ts";
+
+/** One request to the worker as deployed with `overrides`. */
+async function call(overrides: Partial<Env>, path: string, init: RequestInit = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await handle(new Request(`${ORIGIN}${path}`, init), { ...(env as Env), ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+function post(overrides: Partial<Env>, path: string, body: unknown, token?: string): Promise<Response> {
+  return call(overrides, path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+describe("configuration defaults", () => {
+  it("are the contract's when nothing is set, and pin data to the EU", () => {
+    const config = readConfig({} as Env);
+    expect(config).toMatchObject({
+      issuer: undefined,
+      audience: "samtale",
+      algorithms: ["ES256", "EdDSA", "RS256"],
+      allowedOrigins: [],
+      jurisdiction: "eu",
+      minAge: 16,
+      chat: true,
+      hostGraceSeconds: 120,
+      devAuth: false,
+    });
+  });
+
+  it("keep the EU for anything but an explicit `none`", () => {
+    for (const value of ["eu", "EU", "", "fedramp", "nnone"]) {
+      expect(readConfig({ DATA_JURISDICTION: value } as Env).jurisdiction, value).toBe("eu");
+    }
+    expect(readConfig({ DATA_JURISDICTION: "none" } as Env).jurisdiction).toBe("none");
+  });
+
+  it("ignore a MIN_AGE or grace period that is not a whole number", () => {
+    expect(readConfig({ MIN_AGE: "abc", HOST_GRACE_SECONDS: "-5" } as Env)).toMatchObject({ minAge: 16, hostGraceSeconds: 120 });
+  });
+});
+
+describe("a deployment with CHAT=off", () => {
+  it("turns chat off in every consultation, whatever the host asked for", async () => {
+    const token = await partnerToken({ role: "practitioner", name: "Kari" });
+    const created = await post({ CHAT: "off" }, "/api/v1/consultations", { invitee: {}, chat: true }, token);
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as CreateConsultationResponse;
+    const view = await call({ CHAT: "off" }, `/api/v1/consultations/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await view.json()) as { policy: { chat: boolean } }).policy.chat).toBe(false);
+  });
+});
+
+describe("a deployment with MIN_AGE=18", () => {
+  it("refuses a 17-year-old that the default would admit", async () => {
+    const born = new Date();
+    born.setUTCFullYear(born.getUTCFullYear() - 17);
+    const token = await partnerToken({ role: "practitioner", birthdate: born.toISOString().slice(0, 10) });
+    const refused = await post({ MIN_AGE: "18" }, "/api/v1/consultations", { invitee: {} }, token);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toBe("age_restricted");
+    expect((await post({}, "/api/v1/consultations", { invitee: {} }, token)).status).toBe(201);
+  });
+});
+
+describe("a deployment without AUTH_ISSUER", () => {
+  it("refuses every partner token", async () => {
+    const token = await partnerToken({ role: "practitioner" });
+    const response = await post({ AUTH_ISSUER: "" }, "/api/v1/consultations", { invitee: {} }, token);
+    expect(response.status).toBe(401);
+  });
+});
+
+describe("the demo issuer with DEV_AUTH=1", () => {
+  const dev = { DEV_AUTH: "1" } as const;
+
+  it("mints tokens the same worker trusts, and validates what it is asked for", async () => {
+    const minted = await post(dev, "/dev/token", { sub: "kari", name: "Kari Fysio", role: "practitioner" });
+    expect(minted.status).toBe(200);
+    const { token } = (await minted.json()) as { token: string };
+    const created = await post(dev, "/api/v1/consultations", { invitee: { name: "Ola" } }, token);
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as CreateConsultationResponse;
+    const joined = await post(dev, `/api/v1/consultations/${id}/join`, {}, token);
+    expect(((await joined.json()) as JoinResponse).ticket).toBeTruthy();
+
+    expect((await post(dev, "/dev/token", { name: "no sub" })).status).toBe(400);
+    expect((await post(dev, "/dev/token", { sub: "x", role: "admin" })).status).toBe(400);
+  });
+
+  it("still applies the age rule to demo tokens", async () => {
+    const minted = await post(dev, "/dev/token", { sub: "young", role: "client", birthdate: "2020-01-01" });
+    const { token } = (await minted.json()) as { token: string };
+    const response = await post(dev, "/api/v1/consultations", { invitee: {} }, token);
+    expect(((await response.json()) as { error: string }).error).toBe("age_restricted");
+  });
+
+  it("does not make demo tokens valid where DEV_AUTH is off", async () => {
+    const { token } = (await (await post(dev, "/dev/token", { sub: "kari", role: "practitioner" })).json()) as { token: string };
+    expect((await post({}, "/api/v1/consultations", { invitee: {} }, token)).status).toBe(401);
+  });
+});
+
+describe("STUN servers", () => {
+  it("are the deployment's STUN_URLS, or Cloudflare's by default, always first", async () => {
+    const expiresAt = Date.now() + 600_000;
+    const custom = { STUN_URLS: "stun:stun.example.eu:3478, stun:stun2.example.eu:3478" } as Env;
+    expect(await iceServersFor(custom, readConfig(custom), "p1", expiresAt)).toEqual([
+      { urls: ["stun:stun.example.eu:3478", "stun:stun2.example.eu:3478"] },
+    ]);
+    const servers = await iceServersFor(env as Env, readConfig({} as Env), "p1", expiresAt);
+    expect(servers[0]).toEqual({ urls: ["stun:stun.cloudflare.com:3478"] });
+  });
+});
