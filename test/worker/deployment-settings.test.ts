@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { readConfig } from "../../worker/config.ts";
 import type { Env } from "../../worker/env.ts";
 import { handle } from "../../worker/router.ts";
@@ -127,5 +127,37 @@ describe("STUN servers", () => {
     ]);
     const servers = await iceServersFor(env as Env, readConfig({} as Env), "p1", expiresAt);
     expect(servers[0]).toEqual({ urls: ["stun:stun.cloudflare.com:3478"] });
+  });
+});
+
+describe("Cloudflare's TURN service (TURN_KEY_ID, TURN_KEY_API_TOKEN)", () => {
+  // The service is out of reach here: its one outbound call is stubbed.
+  const settings = { TURN_KEY_ID: "key-1", TURN_KEY_API_TOKEN: "api-token" } as Env;
+  const relay = { urls: ["turn:turn.cloudflare.com:3478?transport=udp"], username: "u", credential: "c" };
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it("asks for credentials that expire with the consultation, and hands them out after STUN", async () => {
+    const requests: Request[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      requests.push(new Request(input as RequestInfo, init));
+      return Response.json({ iceServers: [{ urls: ["stun:stun.cloudflare.com:3478"] }, relay] }, { status: 201 });
+    });
+    const now = Date.now();
+    const servers = await iceServersFor(settings, readConfig(settings), "p1", now + 900_000, now);
+    expect(servers).toEqual([{ urls: ["stun:stun.cloudflare.com:3478"] }, { urls: ["stun:stun.cloudflare.com:3478"] }, relay]);
+    expect(requests).toHaveLength(1);
+    const [request] = requests as [Request];
+    expect(request.method).toBe("POST");
+    expect(request.url).toBe("https://rtc.live.cloudflare.com/v1/turn/keys/key-1/credentials/generate-ice-servers");
+    expect(request.headers.get("authorization")).toBe("Bearer api-token");
+    expect(await request.json()).toEqual({ ttl: 900 });
+  });
+
+  it("still answers STUN when the service fails, so the call can go direct", async () => {
+    vi.spyOn(globalThis, "fetch").mockResolvedValue(new Response("nope", { status: 503 }));
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const servers = await iceServersFor(settings, readConfig(settings), "p1", Date.now() + 60_000);
+    expect(servers).toEqual([{ urls: ["stun:stun.cloudflare.com:3478"] }]);
   });
 });
