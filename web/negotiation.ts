@@ -8,8 +8,10 @@
  *   them answers with a fresh connection and its offer. So the first
  *   negotiation never collides (a collision right at the start, while TURN
  *   candidates are still being gathered, left Chromium gathering forever).
- *   The hello also covers a peer that reloaded while the server replaced its
- *   socket without any `peer-left`.
+ *   Every `welcome` does this, a reconnection included: the others heard
+ *   `peer-left` meanwhile and closed their side. The hello also covers a
+ *   peer that reloaded while the server replaced its socket without any
+ *   `peer-left`.
  * - Every pair of peers has exactly one polite side, the one whose
  *   participant id sorts greater: later renegotiations (screen share, device
  *   change) may collide, and then the impolite side ignores the colliding

@@ -18,18 +18,3 @@ export function withParticipant<T extends Participant>(list: readonly T[], parti
 export function withoutParticipant<T extends Participant>(list: readonly T[], id: string): T[] {
   return list.filter((p) => p.id !== id);
 }
-
-/** After a `welcome`, which peer connections to keep, open and close. */
-export function reconcilePeers(
-  openPeers: Iterable<string>,
-  participants: readonly Participant[],
-  you: string,
-): { keep: string[]; open: string[]; close: string[] } {
-  const wanted = new Set(participants.map((p) => p.id).filter((id) => id !== you));
-  const existing = new Set(openPeers);
-  return {
-    keep: [...existing].filter((id) => wanted.has(id)),
-    open: [...wanted].filter((id) => !existing.has(id)),
-    close: [...existing].filter((id) => !wanted.has(id)),
-  };
-}

@@ -80,8 +80,10 @@ export async function events(page: Page): Promise<{ type: string; detail: any }[
 }
 
 export async function waitForState(page: Page, state: string, timeout = 30_000): Promise<void> {
+  // Poll on a timer: animation frames are throttled in a page that is not in front.
   await page.waitForFunction((state) => (document.querySelector("samtale-call") as any)?.state === state, state, {
     timeout,
+    polling: 100,
   });
 }
 
@@ -129,7 +131,7 @@ export async function waitForRemoteVideo(page: Page, count = 1): Promise<void> {
       return videos.length === count && videos.every((video) => video.videoWidth > 0 && !video.paused);
     },
     count,
-    { timeout: 30_000 },
+    { timeout: 30_000, polling: 100 },
   );
   const before = await inboundVideo(page, "bytesReceived");
   await page.waitForTimeout(1000);

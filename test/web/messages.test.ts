@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { apiUrl, webSocketUrl } from "../../web/api-url.ts";
 import { decodeChat, encodeChat, MAX_CHAT_LENGTH } from "../../web/chat-message.ts";
 import { chooseLocale } from "../../web/locale-choice.ts";
-import { reconcilePeers, withParticipant, withoutParticipant } from "../../web/roster.ts";
+import { withParticipant, withoutParticipant } from "../../web/roster.ts";
 import { closeOutcome, parseServerMessage, reconnectDelayMs } from "../../web/server-messages.ts";
 import type { Participant } from "../../worker/protocol.ts";
 
@@ -51,11 +51,6 @@ describe("the roster", () => {
     const renamed = withParticipant(added, { ...guest, name: "Kari N." });
     expect(renamed.map((p) => p.name)).toEqual(["Dr Berg", "Kari N."]);
     expect(withoutParticipant(renamed, "h")).toEqual([{ ...guest, name: "Kari N." }]);
-  });
-
-  it("reconciles open peer connections with a fresh welcome", () => {
-    const third: Participant = { id: "t", name: "Ola", role: "guest", verified: "token" };
-    expect(reconcilePeers(["g", "gone"], [host, guest, third], "h")).toEqual({ keep: ["g"], open: ["t"], close: ["gone"] });
   });
 });
 

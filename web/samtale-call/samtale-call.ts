@@ -18,7 +18,7 @@ import { LocalMedia } from "../media-devices.ts";
 import { isNewSession, isPolite, parsePeerSignal } from "../negotiation.ts";
 import "../participant-list/participant-list.ts";
 import { PeerLink } from "../peer-connection.ts";
-import { reconcilePeers, withParticipant, withoutParticipant, type CallParticipant } from "../roster.ts";
+import { withParticipant, withoutParticipant, type CallParticipant } from "../roster.ts";
 import { SignalingClient, type Credential } from "../signaling-client.ts";
 import { playKnockCue } from "../sounds.ts";
 import { controlStyles } from "../theme.ts";
@@ -377,10 +377,13 @@ export class SamtaleCall extends LitElement {
     this.waiting = [];
     const previous = new Map(this.roster.map((p) => [p.id, p]));
     this.roster = participants.map((p) => ({ ...p, ...(previous.get(p.id)?.verificationCode ? { verificationCode: previous.get(p.id)!.verificationCode! } : {}) }));
-    const plan = reconcilePeers(this.peers.keys(), participants, you.id);
-    for (const id of plan.close) this.closePeer(id);
-    // Those already in the call offer to a newcomer once greeted (negotiation.ts).
-    for (const id of plan.open) this.signaling?.send({ type: "signal", to: id, data: { hello: true } });
+    // Every welcome starts media afresh with everyone: while our socket was
+    // gone the others heard `peer-left` and closed their side. Those already
+    // in the call offer to us once greeted (negotiation.ts).
+    for (const id of [...this.peers.keys()]) this.closePeer(id);
+    for (const { id } of participants) {
+      if (id !== you.id) this.signaling?.send({ type: "signal", to: id, data: { hello: true } });
+    }
     this.transition("welcome");
     this.emit("samtale-participants", { participants: this.roster });
     if (firstWelcome) this.announce(msg("You are in the consultation.", { id: "announce.in-call" }));
