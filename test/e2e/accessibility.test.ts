@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser, newPerson, screenshot } from "./browser.ts";
-import { callMethod, createConsultation, devToken, mountCall, passDeviceCheck, waitForKnock, waitForState } from "./samtale.ts";
+import { callMethod, createConsultation, devToken, mountCall, passDeviceCheck, waitForKnock, waitForRemoteVideo, waitForState, watchPeerConnections } from "./samtale.ts";
 
 const worker = inject("workerOrigin");
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -51,6 +51,7 @@ describe("accessibility of every view", () => {
       const consultation = await createConsultation(worker, hostToken);
       const host = (await newPerson(browser, worker, viewport)).page;
       const guest = (await newPerson(browser, worker, viewport)).page;
+      await watchPeerConnections(guest);
 
       await host.goto(`${worker}/join`);
       await host.evaluate(() => document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "mount" })));
@@ -65,6 +66,7 @@ describe("accessibility of every view", () => {
       await guest.goto(consultation.invite.url);
       await passDeviceCheck(guest);
       await waitForState(guest, "lobby");
+      await screenshot(guest, `lobby-${viewport.name}`);
       expect(await seriousViolations(guest), `lobby, ${viewport.name}`).toEqual([]);
 
       const knock = await waitForKnock(host);
@@ -72,12 +74,14 @@ describe("accessibility of every view", () => {
       expect(await seriousViolations(host), `knock list, ${viewport.name}`).toEqual([]);
       await callMethod(host, "admit", knock.id);
       await waitForState(guest, "connected");
-      await guest.waitForTimeout(2000);
+      await waitForRemoteVideo(guest);
+      await screenshot(guest, `guest-call-${viewport.name}`);
       expect(await seriousViolations(guest), `call, ${viewport.name}`).toEqual([]);
       expect(await seriousViolations(host), `call (host), ${viewport.name}`).toEqual([]);
 
       await callMethod(host, "end");
       await waitForState(guest, "ended");
+      await screenshot(guest, `ended-${viewport.name}`);
       expect(await seriousViolations(guest), `ended, ${viewport.name}`).toEqual([]);
       await host.context().close();
       await guest.context().close();

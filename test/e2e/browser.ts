@@ -7,13 +7,14 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 
 export const SCREENSHOTS = "test-results/screenshots";
 
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser(options: { refusePermissions?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
     args: [
       "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
+      // A person who says yes to camera and microphone, or one who says no.
+      options.refusePermissions ? "--deny-permission-prompts" : "--use-fake-ui-for-media-stream",
       "--autoplay-policy=no-user-gesture-required",
       "--no-sandbox",
       "--disable-gpu",

@@ -85,6 +85,8 @@ describe("a denied guest", () => {
     await waitForState(guest, "denied");
     expect((await events(guest)).some((e) => e.type === "state" && e.detail.state === "denied")).toBe(true);
     await screenshot(guest, "denied-desktop");
+    await guest.setViewportSize({ width: 360, height: 740 });
+    await screenshot(guest, "denied-360");
     await expect.poll(() => callProperty(host, "knocking")).toEqual([]);
     await guest.reload();
     await passDeviceCheck(guest);
