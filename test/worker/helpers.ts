@@ -223,13 +223,19 @@ export async function admittedGroup(guests: number, maxParticipants = 5) {
   return { created, host, hostId: hostWelcome.you.id, guests: admitted };
 }
 
-/** A pair consultation with the host connected and the guest admitted. */
-export async function admittedPair() {
+/** A pair consultation with the host connected and the guest knocking in the lobby. */
+export async function knockingPair() {
   const created = await createConsultation();
   const host = await connect(created.id, { token: created.hostToken });
   await host.next("welcome");
   const guest = await connect(created.id, { code: created.invite.code! });
   const { participant } = await host.next("knock");
+  return { ...created, created, host, guest, participant };
+}
+
+/** A pair consultation with the host connected and the guest admitted. */
+export async function admittedPair() {
+  const { created, host, guest, participant } = await knockingPair();
   host.send({ type: "admit", id: participant.id });
   const welcome = await guest.next("welcome");
   const joined = await host.next("peer-joined");

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { JoinResponse } from "../../worker/protocol.ts";
-import { api, bearer, connect, createConsultation, errorCode, join, partnerToken, postJson, practitionerToken, ticketFor } from "./helpers.ts";
+import { api, bearer, connect, createConsultation, errorCode, join, partnerToken, postJson, practitionerToken, ticketFor, knockingPair } from "./helpers.ts";
 
 describe("join", () => {
   it("the host gets a single ticket valid 60 s, and no resume token", async () => {
@@ -130,11 +130,7 @@ describe("join", () => {
   });
 
   it("a denied guest's resume is 403", async () => {
-    const { id, hostToken, invite } = await createConsultation();
-    const host = await connect(id, { token: hostToken });
-    await host.next("welcome");
-    const guest = await connect(id, { code: invite.code! });
-    const { participant } = await host.next("knock");
+    const { id, host, guest, participant } = await knockingPair();
     host.send({ type: "deny", id: participant.id });
     await guest.closeEvent();
     const response = await join(id, { resume: guest.resume! });

@@ -4,7 +4,7 @@
  * not signal, admit, deny or end; only the host admits and denies.
  */
 import { describe, expect, it } from "vitest";
-import { admittedGroup, admittedPair, connect, createConsultation, join, lobbyGuest, settle } from "./helpers.ts";
+import { admittedGroup, admittedPair, connect, createConsultation, join, lobbyGuest, settle, knockingPair } from "./helpers.ts";
 
 describe("lobby", () => {
   it("a guest waits in the lobby with only `you`, and the host gets a knock", async () => {
@@ -120,11 +120,7 @@ describe("lobby", () => {
   });
 
   it("deny: the guest is closed 4010, the host gets lobby-left, the resume is 403", async () => {
-    const { id, hostToken, invite } = await createConsultation();
-    const host = await connect(id, { token: hostToken });
-    await host.next("welcome");
-    const guest = await connect(id, { code: invite.code! });
-    const { participant } = await host.next("knock");
+    const { id, host, guest, participant } = await knockingPair();
     host.send({ type: "deny", id: participant.id });
     expect((await guest.closeEvent()).code).toBe(4010);
     expect((await host.next("lobby-left")).id).toBe(participant.id);
@@ -133,11 +129,7 @@ describe("lobby", () => {
   });
 
   it("a guest leaving the lobby: the host gets lobby-left", async () => {
-    const { id, hostToken, invite } = await createConsultation();
-    const host = await connect(id, { token: hostToken });
-    await host.next("welcome");
-    const guest = await connect(id, { code: invite.code! });
-    const { participant } = await host.next("knock");
+    const { id, host, guest, participant } = await knockingPair();
     guest.close();
     expect((await host.next("lobby-left")).id).toBe(participant.id);
   });

@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { IceServer } from "../../worker/protocol.ts";
 import type { Meta } from "../../worker/members.ts";
-import { admittedPair, connect, createConsultation, join, stubOf } from "./helpers.ts";
+import { admittedPair, connect, createConsultation, join, stubOf, knockingPair } from "./helpers.ts";
 
 async function hmacSha1Base64(secret: string, text: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
@@ -69,11 +69,7 @@ describe("TURN credentials", () => {
   });
 
   it("an admission past expiresAt, before the alarm, issues no credentials", async () => {
-    const { id, hostToken, invite } = await createConsultation();
-    const host = await connect(id, { token: hostToken });
-    await host.next("welcome");
-    const guest = await connect(id, { code: invite.code! });
-    const { participant } = await host.next("knock");
+    const { id, host, guest, participant } = await knockingPair();
     await runInDurableObject(stubOf(id), async (_instance, state) => {
       const meta = (await state.storage.get<Meta>("meta"))!;
       await state.storage.put("meta", { ...meta, expiresAt: Date.now() - 1 });
