@@ -32,6 +32,10 @@ export class LocalMedia extends EventTarget implements ReactiveController {
   /** Between asking for the devices and the browser's answer. */
   starting = false;
 
+  /** The capture under way or done, shared by every caller until stop(). */
+  private capture: Promise<void> | null = null;
+  /** Bumped by stop(), so a capture that finishes afterwards knows it is unwanted. */
+  private generation = 0;
   private audioContext: AudioContext | null = null;
   private analyser: AnalyserNode | null = null;
   private readonly samples = new Uint8Array(256);
@@ -59,9 +63,17 @@ export class LocalMedia extends EventTarget implements ReactiveController {
     return this.stream?.getAudioTracks()[0] ?? null;
   }
 
-  /** Capture camera and microphone; falls back to whichever one works. */
-  async start(): Promise<void> {
-    if (this.stream) return;
+  /**
+   * Capture camera and microphone; falls back to whichever one works. Calls
+   * while a capture is under way share it: two captures would leave one
+   * stream running that nobody stops.
+   */
+  start(): Promise<void> {
+    this.capture ??= this.captureDevices();
+    return this.capture;
+  }
+
+  private async captureDevices(): Promise<void> {
     if (!navigator.mediaDevices?.getUserMedia) {
       this.setProblem("unsupported");
       return;
@@ -72,11 +84,18 @@ export class LocalMedia extends EventTarget implements ReactiveController {
       { video: this.videoConstraints() },
     ];
     let firstError: unknown;
+    const generation = this.generation;
     this.starting = true;
     this.changed();
     for (const constraints of attempts) {
       try {
-        this.stream = await navigator.mediaDevices.getUserMedia(constraints);
+        const stream = await navigator.mediaDevices.getUserMedia(constraints);
+        if (generation !== this.generation) {
+          // Stopped while the browser was asking: the camera must not stay on.
+          for (const track of stream.getTracks()) track.stop();
+          return;
+        }
+        this.stream = stream;
         // Say what is missing (no camera, say) while going on with what works.
         this.problem = firstError === undefined ? null : mediaProblemOf(firstError);
         break;
@@ -131,6 +150,9 @@ export class LocalMedia extends EventTarget implements ReactiveController {
   }
 
   stop(): void {
+    this.generation++;
+    this.capture = null;
+    this.starting = false;
     for (const track of this.stream?.getTracks() ?? []) track.stop();
     this.stream = null;
     this.analyser = null;

@@ -148,7 +148,7 @@ export class SamtaleCall extends LitElement {
   async join(): Promise<void> {
     this.require("join");
     this.transition("join");
-    if (!this.media.stream) await this.media.start();
+    await this.media.start();
     const credential = this.credential();
     if (!credential) return this.fail(new CallError("invalid_request", "Give the element a consultation and a token or a code."));
     this.media.addEventListener("trackchange", this.onTrackChange);
