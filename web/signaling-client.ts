@@ -61,6 +61,8 @@ export class SignalingClient {
       }
       throw error;
     }
+    // Closed (left, removed) while the ticket was on its way.
+    if (this.closedForGood) return;
     await this.openSocket(ticket);
   }
 
@@ -113,7 +115,8 @@ export class SignalingClient {
     }
     if (!response.ok) throw await errorFrom(response);
     const answer = (await response.json()) as JoinResponse;
-    if (answer.resume) this.storeResume(answer.resume);
+    // A guest who left while this answer was on its way must not slip back in on a reload.
+    if (answer.resume && !this.closedForGood) this.storeResume(answer.resume);
     return answer.ticket;
   }
 

@@ -149,6 +149,8 @@ export class SamtaleCall extends LitElement {
     this.require("join");
     this.transition("join");
     await this.media.start();
+    // Removed or left while the camera started: no socket, no knock.
+    if (this.callState !== "joining") return;
     const credential = this.credential();
     if (!credential) return this.fail(new CallError("invalid_request", "Give the element a consultation and a token or a code."));
     this.media.addEventListener("trackchange", this.onTrackChange);
