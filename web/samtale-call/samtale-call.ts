@@ -105,6 +105,8 @@ export class SamtaleCall extends LitElement {
   private readonly peers = new Map<string, PeerLink>();
   private iceServers: IceServer[] = [];
   private screenTrack: MediaStreamTrack | null = null;
+  /** The browser's screen picker is open. */
+  private pickingScreen = false;
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private readonly onTrackChange = (event: Event) => void this.useNewTrack((event as CustomEvent<MediaStreamTrack>).detail);
 
@@ -536,10 +538,17 @@ export class SamtaleCall extends LitElement {
 
   private async toggleScreenShare(): Promise<void> {
     if (this.screenTrack) return this.stopScreenShare();
+    // A second click while the browser's picker is open would start a second capture.
+    if (this.pickingScreen) return;
+    this.pickingScreen = true;
     try {
       const display = await navigator.mediaDevices.getDisplayMedia({ video: true });
       const track = display.getVideoTracks()[0];
-      if (!track) return;
+      // The call ended while the picker was open: nothing may go on capturing.
+      if (!track || isFinal(this.callState)) {
+        for (const t of display.getTracks()) t.stop();
+        return;
+      }
       this.screenTrack = track;
       this.sharingScreen = true;
       // The browser's own "Stop sharing" button ends the track.
@@ -548,6 +557,8 @@ export class SamtaleCall extends LitElement {
       this.announce(msg("You are sharing your screen.", { id: "announce.sharing" }));
     } catch {
       // Cancelled in the browser's picker: nothing to do.
+    } finally {
+      this.pickingScreen = false;
     }
   }
 
