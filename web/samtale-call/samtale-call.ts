@@ -457,7 +457,10 @@ export class SamtaleCall extends LitElement {
         this.remoteMedia = new Map(this.remoteMedia).set(id, stream);
       },
       onConnectionState: (state) => {
-        if (this.peers.get(id) === link && state === "connected") void this.onPeerConnected(link);
+        if (this.peers.get(id) !== link) return;
+        // The remote video shows only while its connection is up.
+        this.requestUpdate();
+        if (state === "connected") void this.onPeerConnected(link);
       },
       onChat: (text) => {
         this.chatLines = [...this.chatLines, { from: id, text, at: Date.now() }];
@@ -615,7 +618,8 @@ export class SamtaleCall extends LitElement {
   private renderCall() {
     const isHost = this.self?.role === "host";
     const names = new Map(this.roster.map((p) => [p.id, p.name]));
-    const remotes = [...this.remoteMedia].filter(([id]) => this.peers.has(id));
+    // One video per remote whose media is up: no black boxes for a peer still connecting or gone.
+    const remotes = [...this.remoteMedia].filter(([id]) => this.peers.get(id)?.connectionState === "connected");
     return html`<div class="call">
       ${this.callState === "reconnecting"
         ? html`<div class="banner" role="status">${msg("Connection lost. Reconnecting…", { id: "call.reconnecting" })}</div>`
