@@ -92,6 +92,8 @@ export class SamtaleCall extends LitElement {
   @state() private hostName = "";
   @state() private pairCode: string | null = null;
   @state() private policy: Policy | null = null;
+  /** Let into the call at least once (a guest in the lobby is not, yet). */
+  @state() private admitted = false;
   @state() private remoteMedia = new Map<string, MediaStream>();
   @state() private chatLines: ChatLine[] = [];
   @state() private chatReady = false;
@@ -375,6 +377,7 @@ export class SamtaleCall extends LitElement {
   private onWelcome(you: Participant, participants: Participant[], iceServers: IceServer[], policy: Policy): void {
     const firstWelcome = this.callState !== "reconnecting" && this.callState !== "connected";
     this.self = you;
+    this.admitted = true;
     this.policy = policy;
     this.iceServers = iceServers;
     // A host coming back hears every waiting person again in fresh knocks.
@@ -597,9 +600,12 @@ export class SamtaleCall extends LitElement {
       case "joining":
         return joiningView();
       case "lobby":
-        return lobbyView(this.hostName, this.localVideo("lobby-self"), () => void this.leave());
-      case "connected":
+        return this.renderLobby();
       case "reconnecting":
+        // A guest still waiting to be let in keeps seeing the lobby, not an empty call.
+        if (!this.admitted) return html`${this.reconnectingBanner()}${this.hostName ? this.renderLobby() : joiningView()}`;
+        return this.renderCall();
+      case "connected":
         return this.renderCall();
       case "ended":
         return endedView();
@@ -608,6 +614,14 @@ export class SamtaleCall extends LitElement {
       case "error":
         return errorView(this.errorCode);
     }
+  }
+
+  private renderLobby() {
+    return lobbyView(this.hostName, this.localVideo("lobby-self"), () => void this.leave());
+  }
+
+  private reconnectingBanner() {
+    return html`<div class="banner" role="status">${msg("Connection lost. Reconnecting…", { id: "call.reconnecting" })}</div>`;
   }
 
   private localVideo(className: string) {
@@ -621,9 +635,7 @@ export class SamtaleCall extends LitElement {
     // One video per remote whose media is up: no black boxes for a peer still connecting or gone.
     const remotes = [...this.remoteMedia].filter(([id]) => this.peers.get(id)?.connectionState === "connected");
     return html`<div class="call">
-      ${this.callState === "reconnecting"
-        ? html`<div class="banner" role="status">${msg("Connection lost. Reconnecting…", { id: "call.reconnecting" })}</div>`
-        : nothing}
+      ${this.callState === "reconnecting" ? this.reconnectingBanner() : nothing}
       <div class="stage">
         ${remotes.length === 0
           ? html`<p class="alone">${msg("Waiting for the others to join…", { id: "call.alone" })}</p>`
