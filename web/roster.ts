@@ -18,3 +18,12 @@ export function withParticipant<T extends Participant>(list: readonly T[], parti
 export function withoutParticipant<T extends Participant>(list: readonly T[], id: string): T[] {
   return list.filter((p) => p.id !== id);
 }
+
+/** `list` with `id`'s group verification code set, or removed when `code` is `null`. */
+export function withVerificationCode(list: readonly CallParticipant[], id: string, code: string | null): CallParticipant[] {
+  return list.map((p) => {
+    if (p.id !== id) return p;
+    const { verificationCode: _old, ...rest } = p;
+    return code === null ? rest : { ...rest, verificationCode: code };
+  });
+}

@@ -18,7 +18,7 @@ import { LocalMedia } from "../media-devices.ts";
 import { isNewSession, isPolite, parsePeerSignal } from "../negotiation.ts";
 import "../participant-list/participant-list.ts";
 import { PeerLink } from "../peer-connection.ts";
-import { withParticipant, withoutParticipant, type CallParticipant } from "../roster.ts";
+import { withParticipant, withoutParticipant, withVerificationCode, type CallParticipant } from "../roster.ts";
 import { SignalingClient, type Credential } from "../signaling-client.ts";
 import { playKnockCue } from "../sounds.ts";
 import { controlStyles } from "../theme.ts";
@@ -382,8 +382,8 @@ export class SamtaleCall extends LitElement {
     this.iceServers = iceServers;
     // A host coming back hears every waiting person again in fresh knocks.
     this.waiting = [];
-    const previous = new Map(this.roster.map((p) => [p.id, p]));
-    this.roster = participants.map((p) => ({ ...p, ...(previous.get(p.id)?.verificationCode ? { verificationCode: previous.get(p.id)!.verificationCode! } : {}) }));
+    // No codes carried over: every connection below is new, with new certificates' codes to come.
+    this.roster = participants;
     // Every welcome starts media afresh with everyone: while our socket was
     // gone the others heard `peer-left` and closed their side. Those already
     // in the call offer to us once greeted (negotiation.ts).
@@ -487,6 +487,11 @@ export class SamtaleCall extends LitElement {
     this.remoteMedia = media;
     this.chatReady = [...this.peers.values()].some((peer) => peer.chatOpen);
     if (this.policy?.mode === "pair") this.pairCode = null;
+    // The code belonged to that connection; the next one brings its own.
+    else if (this.roster.some((p) => p.id === id && p.verificationCode)) {
+      this.roster = withVerificationCode(this.roster, id, null);
+      this.emit("samtale-participants", { participants: this.roster });
+    }
   }
 
   private async onPeerConnected(link: PeerLink): Promise<void> {
@@ -494,7 +499,7 @@ export class SamtaleCall extends LitElement {
     if (!code || this.peers.get(link.remoteId) !== link) return;
     void this.refreshQuality();
     if (this.policy?.mode === "group") {
-      this.roster = this.roster.map((p) => (p.id === link.remoteId ? { ...p, verificationCode: code } : p));
+      this.roster = withVerificationCode(this.roster, link.remoteId, code);
       this.emit("samtale-participants", { participants: this.roster });
     } else if (code !== this.pairCode) {
       this.pairCode = code;
