@@ -375,7 +375,7 @@ export class SamtaleCall extends LitElement {
   }
 
   private onWelcome(you: Participant, participants: Participant[], iceServers: IceServer[], policy: Policy): void {
-    const firstWelcome = this.callState !== "reconnecting" && this.callState !== "connected";
+    const firstWelcome = !this.admitted;
     this.self = you;
     this.admitted = true;
     this.policy = policy;
