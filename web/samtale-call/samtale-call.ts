@@ -165,7 +165,9 @@ export class SamtaleCall extends LitElement {
       onMessage: (message) => this.handleMessage(message),
       onReconnecting: () => this.transition("connection-lost"),
       onClosed: (outcome) => {
-        if (outcome === "ended") this.finish("ended");
+        // Closed as ended without the `ended` message (or 404/410 on the way back in):
+        // the element never learns the consultation's expiry, so the host ended it.
+        if (outcome === "ended") this.finish("ended", "host-ended");
         else if (outcome === "denied") this.finish("denied");
         else if (outcome === "replaced") this.fail(new CallError("replaced", "This consultation was opened in another window."));
         else this.fail(new CallError("policy", "The service closed the connection because too many messages were sent."));
