@@ -232,7 +232,6 @@ export class SamtaleCall extends LitElement {
     super.disconnectedCallback();
     // Removed from the page: nothing may keep the camera or the socket alive.
     if (!isFinal(this.callState) && this.callState !== "idle") {
-      this.signaling?.close();
       this.finish("ended");
     }
   }
@@ -289,13 +288,15 @@ export class SamtaleCall extends LitElement {
   private fail(error: CallError): void {
     if (isFinal(this.callState)) return;
     this.errorCode = error.code;
-    this.signaling?.close();
     this.teardown();
     this.transition("failed");
     this.emit("samtale-error", { code: error.code, message: error.message });
   }
 
   private teardown(): void {
+    // Every end closes the socket and its ping and reconnect timers, also when
+    // the host ended by HTTP because the socket did not answer.
+    this.signaling?.close();
     clearInterval(this.statsTimer);
     for (const link of this.peers.values()) link.close();
     this.peers.clear();
@@ -369,7 +370,6 @@ export class SamtaleCall extends LitElement {
         this.emit("samtale-error", { code: message.code, message: message.message });
         return;
       case "ended":
-        this.signaling?.close();
         return this.finish("ended", message.reason);
       default:
         return assertNever(message);
