@@ -141,11 +141,12 @@ export class SignalingClient {
         if (message) this.options.onMessage(message);
       });
       socket.addEventListener("close", (event) => {
+        // Before it opened, whoever waits must hear, also when close() gave it up.
+        if (!opened) reject(new CallError("network", "The connection to the service could not be opened."));
         if (socket !== this.socket) return;
         clearInterval(this.pingTimer);
         this.socket = null;
-        if (!opened) reject(new CallError("network", "The connection to the service could not be opened."));
-        else this.onSocketClosed(event.code);
+        if (opened) this.onSocketClosed(event.code);
       });
     });
   }

@@ -152,11 +152,15 @@ export class SamtaleCall extends LitElement {
   async join(): Promise<void> {
     this.require("join");
     this.transition("join");
+    const credential = this.credential();
+    if (!credential) {
+      const failure = new CallError("invalid_request", "Give the element a consultation and a token or a code.");
+      this.fail(failure);
+      throw failure;
+    }
     await this.media.start();
     // Removed or left while the camera started: no socket, no knock.
     if (this.callState !== "joining") return;
-    const credential = this.credential();
-    if (!credential) return this.fail(new CallError("invalid_request", "Give the element a consultation and a token or a code."));
     this.media.addEventListener("trackchange", this.onTrackChange);
     this.signaling = new SignalingClient({
       apiBase: this.apiBase,
