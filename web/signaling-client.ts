@@ -10,6 +10,7 @@ import type { ClientMessage, ErrorBody, JoinResponse, ServerMessage } from "../w
 import { apiUrl, webSocketUrl } from "./api-url.ts";
 import { CallError } from "./call-error.ts";
 import { closeOutcome, parseServerMessage, reconnectDelayMs, type CloseOutcome } from "./server-messages.ts";
+import { forget, recall, remember } from "./tab-memory.ts";
 
 export type Credential = { token: string } | { code: string };
 
@@ -29,8 +30,6 @@ export interface SignalingOptions {
 const PING_INTERVAL_MS = 20_000;
 /** About two minutes of trying, matching the host's default grace period. */
 const MAX_RECONNECT_ATTEMPTS = 14;
-
-const resumeKey = (consultation: string) => `samtale:resume:${consultation}`;
 
 export class SignalingClient {
   private socket: WebSocket | null = null;
@@ -77,7 +76,7 @@ export class SignalingClient {
     this.closedForGood = true;
     clearInterval(this.pingTimer);
     clearTimeout(this.retryTimer);
-    if (forgetResume) this.forgetResume();
+    if (forgetResume) forget("resume", this.options.consultation);
     this.socket?.close(1000, "left");
     this.socket = null;
   }
@@ -100,7 +99,7 @@ export class SignalingClient {
     const { credential, consultation } = this.options;
     const headers: Record<string, string> = { "content-type": "application/json" };
     let body: Record<string, string> = {};
-    const resume = this.storedResume();
+    const resume = recall("resume", this.options.consultation);
     if ("token" in credential) headers.authorization = `Bearer ${credential.token}`;
     else body = resume ? { resume } : { code: credential.code };
 
@@ -109,14 +108,14 @@ export class SignalingClient {
     this.presentedResume = "resume" in body;
     if (response.status === 401 && "resume" in body && "code" in credential) {
       // A stale resume from an earlier visit: the code may still be fresh.
-      this.forgetResume();
+      forget("resume", this.options.consultation);
       this.presentedResume = false;
       response = await fetch(joinUrl, { method: "POST", headers, body: JSON.stringify({ code: credential.code }) });
     }
     if (!response.ok) throw await errorFrom(response);
     const answer = (await response.json()) as JoinResponse;
     // A guest who left while this answer was on its way must not slip back in on a reload.
-    if (answer.resume && !this.closedForGood) this.storeResume(answer.resume);
+    if (answer.resume && !this.closedForGood) remember("resume", this.options.consultation, answer.resume);
     return answer.ticket;
   }
 
@@ -191,30 +190,6 @@ export class SignalingClient {
         return;
       }
       this.scheduleReconnect();
-    }
-  }
-
-  private storedResume(): string | null {
-    try {
-      return sessionStorage.getItem(resumeKey(this.options.consultation));
-    } catch {
-      return null; // storage blocked (some embedded contexts): no resume across reloads
-    }
-  }
-
-  private storeResume(resume: string): void {
-    try {
-      sessionStorage.setItem(resumeKey(this.options.consultation), resume);
-    } catch {
-      // see storedResume
-    }
-  }
-
-  private forgetResume(): void {
-    try {
-      sessionStorage.removeItem(resumeKey(this.options.consultation));
-    } catch {
-      // see storedResume
     }
   }
 }

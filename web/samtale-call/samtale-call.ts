@@ -21,6 +21,7 @@ import { PeerLink } from "../peer-connection.ts";
 import { withParticipant, withoutParticipant, withVerificationCode, type CallParticipant } from "../roster.ts";
 import { SignalingClient, type Credential } from "../signaling-client.ts";
 import { playKnockCue } from "../sounds.ts";
+import { forget, recall, remember } from "../tab-memory.ts";
 import { controlStyles } from "../theme.ts";
 import { deniedView, endedView, errorView, joiningView, lobbyView } from "./status-views.ts";
 import { callStyles } from "./styles.ts";
@@ -38,7 +39,8 @@ const END_TIMEOUT_MS = 5000;
  * @attr code - A guest's one-time invite code. Give this or `token`.
  * @attr api-base - The Samtale service's origin; default the page's. A trailing slash is fine.
  * @attr lang - `nb`, `sv` or `en`; default the browser's language.
- * @attr no-device-check - Skip the device check and join at once.
+ * @attr no-device-check - Skip the device check and join at once. A reload of a tab that was
+ *   already in this consultation (or waiting in its lobby) skips it too.
  * @attr state - Read-only, reflected: `idle`, `checking`, `joining`, `lobby`,
  *   `connected`, `reconnecting`, `ended`, `denied` or `error`.
  *
@@ -247,7 +249,9 @@ export class SamtaleCall extends LitElement {
   protected override firstUpdated(): void {
     this.setAttribute("state", this.callState);
     // Start after the first render, when the page has set every attribute.
-    if (this.noDeviceCheck) {
+    // A reload of a tab that was already in (or waiting for) this consultation
+    // goes straight back: the person chose their devices the first time.
+    if (this.noDeviceCheck || recall("joined", this.consultation) !== null || recall("resume", this.consultation) !== null) {
       this.join().catch(() => undefined); // failure already shown and reported
     } else {
       this.transition("check");
@@ -284,6 +288,10 @@ export class SamtaleCall extends LitElement {
 
   private finish(event: "ended" | "denied", reason?: EndReason): void {
     if (isFinal(this.callState)) return;
+    // Over for this tab: a reload starts with the device check again. A denied
+    // guest keeps the resume, so a reload is refused at once as not admitted.
+    forget("joined", this.consultation);
+    if (event === "ended") forget("resume", this.consultation);
     this.teardown();
     this.transition(event);
     if (reason) this.emit("samtale-ended", { reason });
@@ -384,6 +392,7 @@ export class SamtaleCall extends LitElement {
     const firstWelcome = !this.admitted;
     this.self = you;
     this.admitted = true;
+    remember("joined", this.consultation, "1");
     this.policy = policy;
     this.iceServers = iceServers;
     // A host coming back hears every waiting person again in fresh knocks.

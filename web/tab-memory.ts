@@ -1,0 +1,34 @@
+/**
+ * What this tab remembers about a consultation across a page reload, in
+ * sessionStorage: a guest's `resume`, and that this tab was already in the
+ * call (`joined`), so a reload goes straight back without the device check.
+ * Storage can be blocked (some embedded contexts); then nothing is remembered.
+ */
+
+export type Memory = "resume" | "joined";
+
+const key = (memory: Memory, consultation: string) => `samtale:${memory}:${consultation}`;
+
+export function recall(memory: Memory, consultation: string): string | null {
+  try {
+    return sessionStorage.getItem(key(memory, consultation));
+  } catch {
+    return null;
+  }
+}
+
+export function remember(memory: Memory, consultation: string, value: string): void {
+  try {
+    sessionStorage.setItem(key(memory, consultation), value);
+  } catch {
+    // blocked: see above
+  }
+}
+
+export function forget(memory: Memory, consultation: string): void {
+  try {
+    sessionStorage.removeItem(key(memory, consultation));
+  } catch {
+    // blocked: see above
+  }
+}
