@@ -8,7 +8,7 @@ import type { Locale } from "./locale-choice.ts";
 import * as nb from "./locales/nb.ts";
 import * as sv from "./locales/sv.ts";
 
-const { setLocale } = configureLocalization({
+const { getLocale, setLocale } = configureLocalization({
   sourceLocale: "en",
   targetLocales: ["nb", "sv"],
   loadLocale: async (locale) => (locale === "nb" ? nb : sv),
@@ -17,4 +17,9 @@ const { setLocale } = configureLocalization({
 /** The whole page shares one active locale (a limit of @lit/localize). */
 export function useLocale(locale: Locale): Promise<void> {
   return setLocale(locale);
+}
+
+/** The language the text is in now, for `lang` so screen readers pick the right voice. */
+export function activeLocale(): Locale {
+  return getLocale() as Locale;
 }

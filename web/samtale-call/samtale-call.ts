@@ -13,7 +13,7 @@ import { defineOnce } from "../define.ts";
 import "../device-check/device-check.ts";
 import "../knock-list/knock-list.ts";
 import { chooseLocale } from "../locale-choice.ts";
-import { useLocale } from "../localization.ts";
+import { activeLocale, useLocale } from "../localization.ts";
 import { LocalMedia } from "../media-devices.ts";
 import { isNewSession, isPolite, parsePeerSignal } from "../negotiation.ts";
 import "../participant-list/participant-list.ts";
@@ -67,7 +67,7 @@ const END_TIMEOUT_MS = 5000;
  * @cssproperty --samtale-surface - Cards and buttons (default #ffffff).
  * @cssproperty --samtale-text - Body text (default #1b2733).
  * @cssproperty --samtale-muted - Secondary text (default #4a5866).
- * @cssproperty --samtale-border - Borders (default #c9d1d9).
+ * @cssproperty --samtale-border - Borders, also of inputs and buttons, so at least 3:1 against surface and background (default #7a8794).
  * @cssproperty --samtale-danger - End button and problem notes (default #a8261d).
  * @cssproperty --samtale-ok - Good connection, microphone level (default #1e7b45).
  * @cssproperty --samtale-warning - Unstable connection, reconnecting (default #a15c00).
@@ -102,7 +102,8 @@ export class SamtaleCall extends LitElement {
   @state() private quality: ConnectionQuality | null = null;
   @state() private sharingScreen = false;
   @state() private errorCode: CallErrorCode = "internal";
-  @state() private announcement = "";
+  /** Recent screen reader announcements, each its own node in the live region. */
+  @state() private announcements: { id: number; text: string }[] = [];
 
   private readonly media = new LocalMedia(this);
   private signaling: SignalingClient | null = null;
@@ -112,6 +113,7 @@ export class SamtaleCall extends LitElement {
   /** The browser's screen picker is open. */
   private pickingScreen = false;
   private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private announced = 0;
   private readonly onTrackChange = (event: Event) => void this.useNewTrack((event as CustomEvent<MediaStreamTrack>).detail);
 
   constructor() {
@@ -348,11 +350,13 @@ export class SamtaleCall extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  /** Say something to screen readers through the live region. */
+  /**
+   * Say something to screen readers through the live region. A new node per
+   * message is read as an addition: two messages in the same frame are both
+   * read, and so is the same sentence twice. A few recent ones are kept.
+   */
   private announce(text: string): void {
-    // Clearing first makes the same sentence twice in a row be read twice.
-    this.announcement = "";
-    requestAnimationFrame(() => (this.announcement = text));
+    this.announcements = [...this.announcements.slice(-4), { id: ++this.announced, text }];
   }
 
   // ---------------------------------------------------------------------------
@@ -607,8 +611,13 @@ export class SamtaleCall extends LitElement {
   // Rendering
 
   override render() {
-    return html`${this.renderState()}
-      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>`;
+    // The element's text is in the active locale, whatever the page's own lang.
+    return html`<div lang=${activeLocale()}>
+      ${this.renderState()}
+      <div class="visually-hidden" role="status" aria-live="polite">
+        ${repeat(this.announcements, (a) => a.id, (a) => html`<p>${a.text}</p>`)}
+      </div>
+    </div>`;
   }
 
   private renderState() {

@@ -9,7 +9,7 @@ export const callStyles = css`
     --samtale-surface: #ffffff;
     --samtale-text: #1b2733;
     --samtale-muted: #4a5866;
-    --samtale-border: #c9d1d9;
+    --samtale-border: #7a8794;
     --samtale-danger: #a8261d;
     --samtale-ok: #1e7b45;
     --samtale-warning: #a15c00;
