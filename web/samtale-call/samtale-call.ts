@@ -114,6 +114,8 @@ export class SamtaleCall extends LitElement {
   private pickingScreen = false;
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private announced = 0;
+  /** Who was waiting before the last welcome: their knocks, sent again after it, bring no cue. */
+  private knownKnocks = new Set<string>();
   private readonly onTrackChange = (event: Event) => void this.useNewTrack((event as CustomEvent<MediaStreamTrack>).detail);
 
   constructor() {
@@ -399,7 +401,10 @@ export class SamtaleCall extends LitElement {
     remember("joined", this.consultation, "1");
     this.policy = policy;
     this.iceServers = iceServers;
-    // A host coming back hears every waiting person again in fresh knocks.
+    // A host coming back hears every waiting person again in fresh knocks; the
+    // list is rebuilt from those (someone who left meanwhile is not in them),
+    // but people already shown as waiting are no news.
+    this.knownKnocks = new Set(this.waiting.map((p) => p.id));
     this.waiting = [];
     // No codes carried over: every connection below is new, with new certificates' codes to come.
     this.roster = participants;
@@ -418,7 +423,7 @@ export class SamtaleCall extends LitElement {
   }
 
   private onKnock(participant: Participant): void {
-    const isNew = !this.waiting.some((p) => p.id === participant.id);
+    const isNew = !this.waiting.some((p) => p.id === participant.id) && !this.knownKnocks.has(participant.id);
     this.waiting = withParticipant(this.waiting, participant);
     if (!isNew) return;
     this.emit("samtale-knock", { participant });
