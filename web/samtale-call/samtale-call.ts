@@ -555,7 +555,8 @@ export class SamtaleCall extends LitElement {
   private decide(decision: "admit" | "deny", id: string): void {
     if (this.self?.role !== "host") throw new CallError("invalid_state", "Only the host can admit or deny.");
     if (!this.waiting.some((p) => p.id === id)) throw new CallError("not_found", "Nobody with this id is waiting.");
-    this.signaling?.send({ type: decision, id });
+    // Not sent (the socket just dropped): the person still waits, and the caller must know.
+    if (!this.signaling?.send({ type: decision, id })) throw new CallError("network", "The service could not be reached; try again.");
     // The server answers with peer-joined (admit) or lobby-left (deny); removing now keeps the list honest meanwhile.
     this.waiting = withoutParticipant(this.waiting, id);
   }
