@@ -168,7 +168,10 @@ export class LocalMedia extends EventTarget implements ReactiveController {
     return { width: { ideal: 1280 }, height: { ideal: 720 }, ...(this.cameraId ? { deviceId: { exact: this.cameraId } } : {}) };
   }
 
-  /** Swap one kind of track for the chosen device, keeping the same stream object. */
+  /**
+   * Swap one kind of track for the chosen device, keeping the same stream
+   * object. Devices are chosen in the device check, before any connection.
+   */
   private async recapture(kind: "audio" | "video"): Promise<void> {
     try {
       const fresh = await navigator.mediaDevices.getUserMedia(
@@ -183,7 +186,6 @@ export class LocalMedia extends EventTarget implements ReactiveController {
       this.stream.addTrack(track);
       this.problem = null;
       this.applyEnabled();
-      this.dispatchEvent(new CustomEvent("trackchange", { detail: track }));
     } catch (error) {
       this.problem = mediaProblemOf(error);
     }

@@ -22,7 +22,7 @@ export interface PeerLinkOptions {
   onConnectionState(state: RTCPeerConnectionState): void;
   onChat(text: string): void;
   /** The chat channel opened or closed. */
-  onChatReady(open: boolean): void;
+  onChatReady(): void;
 }
 
 export class PeerLink {
@@ -54,8 +54,8 @@ export class PeerLink {
     }
 
     this.chatChannel = options.chat ? this.pc.createDataChannel("chat", { negotiated: true, id: 0 }) : null;
-    this.chatChannel?.addEventListener("open", () => options.onChatReady(true));
-    this.chatChannel?.addEventListener("close", () => options.onChatReady(false));
+    this.chatChannel?.addEventListener("open", () => options.onChatReady());
+    this.chatChannel?.addEventListener("close", () => options.onChatReady());
     this.chatChannel?.addEventListener("message", (event) => {
       const text = decodeChat(event.data);
       if (text) options.onChat(text);
@@ -129,17 +129,12 @@ export class PeerLink {
     }
   }
 
-  /** Send another video track (screen or another camera); `null` sends nothing. */
+  /** Send another video track (the screen, or the camera again); `null` sends nothing. */
   async replaceVideoTrack(track: MediaStreamTrack | null): Promise<void> {
     await this.videoTransceiver.sender.replaceTrack(track);
     // A peer that joined without a camera has a receive-only transceiver; sending
     // on it changes the direction, which renegotiates through negotiationneeded.
     if (track && this.videoTransceiver.direction === "recvonly") this.videoTransceiver.direction = "sendrecv";
-  }
-
-  async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
-    const sender = this.pc.getSenders().find((s) => s.track?.kind === "audio");
-    await sender?.replaceTrack(track);
   }
 
   sendChat(text: string): boolean {

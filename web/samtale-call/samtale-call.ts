@@ -116,7 +116,6 @@ export class SamtaleCall extends LitElement {
   private announced = 0;
   /** Who was waiting before the last welcome: their knocks, sent again after it, bring no cue. */
   private knownKnocks = new Set<string>();
-  private readonly onTrackChange = (event: Event) => void this.useNewTrack((event as CustomEvent<MediaStreamTrack>).detail);
 
   constructor() {
     super();
@@ -167,7 +166,6 @@ export class SamtaleCall extends LitElement {
     await this.media.start();
     // Removed or left while the camera started: no socket, no knock.
     if (this.callState !== "joining") return;
-    this.media.addEventListener("trackchange", this.onTrackChange);
     this.signaling = new SignalingClient({
       apiBase: this.apiBase,
       consultation: this.consultation,
@@ -235,7 +233,7 @@ export class SamtaleCall extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void useLocale(chooseLocale(this.lang, navigator.languages ?? [navigator.language]));
+    this.applyLocale();
   }
 
   override disconnectedCallback(): void {
@@ -247,7 +245,12 @@ export class SamtaleCall extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("lang") && this.isConnected) void useLocale(chooseLocale(this.lang, navigator.languages ?? [navigator.language]));
+    if (changed.has("lang") && this.isConnected) this.applyLocale();
+  }
+
+  /** The `lang` attribute's language, else the browser's (one locale per page). */
+  private applyLocale(): void {
+    void useLocale(chooseLocale(this.lang, navigator.languages ?? [navigator.language]));
   }
 
   protected override firstUpdated(): void {
@@ -320,7 +323,6 @@ export class SamtaleCall extends LitElement {
     this.screenTrack?.stop();
     this.screenTrack = null;
     this.sharingScreen = false;
-    this.media.removeEventListener("trackchange", this.onTrackChange);
     this.media.stop();
     this.waiting = [];
   }
@@ -494,7 +496,7 @@ export class SamtaleCall extends LitElement {
         const name = this.roster.find((p) => p.id === id)?.name ?? "";
         this.announce(msg(str`Message from ${name}: ${text}`, { id: "announce.chat" }));
       },
-      onChatReady: () => (this.chatReady = [...this.peers.values()].some((peer) => peer.chatOpen)),
+      onChatReady: () => this.updateChatReady(),
     });
     this.peers.set(id, link);
     if (this.screenTrack) void link.replaceVideoTrack(this.screenTrack);
@@ -509,13 +511,18 @@ export class SamtaleCall extends LitElement {
     const media = new Map(this.remoteMedia);
     media.delete(id);
     this.remoteMedia = media;
-    this.chatReady = [...this.peers.values()].some((peer) => peer.chatOpen);
+    this.updateChatReady();
     if (this.policy?.mode === "pair") this.pairCode = null;
     // The code belonged to that connection; the next one brings its own.
     else if (this.roster.some((p) => p.id === id && p.verificationCode)) {
       this.roster = withVerificationCode(this.roster, id, null);
       this.emit("samtale-participants", { participants: this.roster });
     }
+  }
+
+  /** Chat can be sent while any peer's channel is open. */
+  private updateChatReady(): void {
+    this.chatReady = [...this.peers.values()].some((peer) => peer.chatOpen);
   }
 
   private async onPeerConnected(link: PeerLink): Promise<void> {
@@ -543,13 +550,6 @@ export class SamtaleCall extends LitElement {
       rttMs: maxOrNull(figures.map((f) => f.rttMs)),
       lossPercent: maxOrNull(figures.map((f) => f.lossPercent)),
     };
-  }
-
-  private async useNewTrack(track: MediaStreamTrack): Promise<void> {
-    for (const link of this.peers.values()) {
-      if (track.kind === "audio") await link.replaceAudioTrack(track);
-      else if (!this.screenTrack) await link.replaceVideoTrack(track);
-    }
   }
 
   private decide(decision: "admit" | "deny", id: string): void {
