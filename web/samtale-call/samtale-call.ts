@@ -158,11 +158,9 @@ export class SamtaleCall extends LitElement {
     this.require("join");
     this.transition("join");
     const credential = this.credential();
-    if (!credential) {
-      const failure = new CallError("invalid_request", "Give the element a consultation and a token or a code.");
-      this.fail(failure);
-      throw failure;
-    }
+    if (!credential) throw this.fail(new CallError("invalid_request", "Give the element a consultation and a token or a code."));
+    // Without it there is no call at all; a missing camera is only a device check note.
+    if (typeof RTCPeerConnection !== "function") throw this.fail(new CallError("unsupported", "This browser cannot make video calls."));
     await this.media.start();
     // Removed or left while the camera started: no socket, no knock.
     if (this.callState !== "joining") return;
@@ -185,9 +183,7 @@ export class SamtaleCall extends LitElement {
     try {
       await this.signaling.connect();
     } catch (error) {
-      const failure = error instanceof CallError ? error : new CallError("network", "The service could not be reached.");
-      this.fail(failure);
-      throw failure;
+      throw this.fail(error instanceof CallError ? error : new CallError("network", "The service could not be reached."));
     }
   }
 
@@ -304,12 +300,14 @@ export class SamtaleCall extends LitElement {
     if (reason) this.emit("samtale-ended", { reason });
   }
 
-  private fail(error: CallError): void {
-    if (isFinal(this.callState)) return;
+  /** Report `error` and end in `error`; returns it, for a method to reject with. */
+  private fail(error: CallError): CallError {
+    if (isFinal(this.callState)) return error;
     this.errorCode = error.code;
     this.teardown();
     this.transition("failed");
     this.emit("samtale-error", { code: error.code, message: error.message });
+    return error;
   }
 
   private teardown(): void {
