@@ -5,6 +5,7 @@
  * and an EventTarget ("change") for nested views that show it too.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
+import { audio } from "./sounds.ts";
 
 /** Why capture failed, in the categories the help text explains. */
 export type MediaProblem = "denied" | "not-found" | "in-use" | "unsupported" | "other";
@@ -36,7 +37,7 @@ export class LocalMedia extends EventTarget implements ReactiveController {
   private capture: Promise<void> | null = null;
   /** Bumped by stop(), so a capture that finishes afterwards knows it is unwanted. */
   private generation = 0;
-  private audioContext: AudioContext | null = null;
+  private meterSource: MediaStreamAudioSourceNode | null = null;
   private analyser: AnalyserNode | null = null;
   private readonly samples = new Uint8Array(256);
   private readonly onDeviceChange = () => void this.listDevices();
@@ -155,9 +156,9 @@ export class LocalMedia extends EventTarget implements ReactiveController {
     this.starting = false;
     for (const track of this.stream?.getTracks() ?? []) track.stop();
     this.stream = null;
+    this.meterSource?.disconnect();
+    this.meterSource = null;
     this.analyser = null;
-    void this.audioContext?.close();
-    this.audioContext = null;
   }
 
   private audioConstraints(): MediaTrackConstraints {
@@ -200,11 +201,12 @@ export class LocalMedia extends EventTarget implements ReactiveController {
   private meterMicrophone(): void {
     const track = this.audioTrack;
     if (!track) return;
-    this.audioContext ??= new AudioContext();
-    const source = this.audioContext.createMediaStreamSource(new MediaStream([track]));
-    this.analyser = this.audioContext.createAnalyser();
+    const context = audio();
+    this.meterSource?.disconnect();
+    this.meterSource = context.createMediaStreamSource(new MediaStream([track]));
+    this.analyser = context.createAnalyser();
     this.analyser.fftSize = this.samples.length;
-    source.connect(this.analyser);
+    this.meterSource.connect(this.analyser);
   }
 
   private async listDevices(): Promise<void> {

@@ -6,7 +6,8 @@
 
 let context: AudioContext | null = null;
 
-function audio(): AudioContext {
+/** The page's one AudioContext, for these sounds and the microphone meter (browsers limit how many a page has). */
+export function audio(): AudioContext {
   context ??= new AudioContext();
   if (context.state === "suspended") void context.resume();
   return context;
