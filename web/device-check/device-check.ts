@@ -26,7 +26,8 @@ export class SamtaleDeviceCheck extends LitElement {
         gap: 1rem;
         grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
       }
-      @media (max-width: 640px) {
+      /* The width of <samtale-call>, the query container, not the window's. */
+      @container (max-width: 640px) {
         .layout {
           grid-template-columns: minmax(0, 1fr);
         }

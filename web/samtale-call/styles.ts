@@ -18,6 +18,10 @@ export const callStyles = css`
     --samtale-radius: 12px;
     --samtale-font: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
     display: block;
+    /* The layout follows the element's own width, not the window's: embedded
+       in a narrow sidebar it stacks like on a phone. It takes the width it is
+       given (a block, or a flex item that grows). */
+    container-type: inline-size;
     box-sizing: border-box;
     background: var(--samtale-background);
     padding: 1rem;
@@ -36,8 +40,8 @@ export const callStyles = css`
     grid-template-areas: "banner banner" "stage panel" "controls panel";
     align-items: start;
   }
-  /* On a phone the controls follow the video, before the lists and the chat. */
-  @media (max-width: 760px) {
+  /* Narrow (a phone, a sidebar): the controls follow the video, before the lists and the chat. */
+  @container (max-width: 760px) {
     .call {
       grid-template-columns: minmax(0, 1fr);
       grid-template-areas: "banner" "stage" "controls" "panel";
