@@ -30,7 +30,8 @@ export class PeerLink {
   readonly remoteStream = new MediaStream();
   private readonly pc: RTCPeerConnection;
   private readonly chatChannel: RTCDataChannel | null;
-  private readonly videoTransceiver: RTCRtpTransceiver;
+  /** Where our video goes: the camera's, or the one a screen share will use. */
+  private videoTransceiver: RTCRtpTransceiver;
   private makingOffer = false;
   private ignoreOffer = false;
   private signalQueue: Promise<void> = Promise.resolve();
@@ -43,7 +44,9 @@ export class PeerLink {
     const audio = stream.getAudioTracks()[0];
     const video = stream.getVideoTracks()[0];
     // addTrack (not addTransceiver) for real tracks, so a remote offer reuses
-    // these transceivers instead of adding m-lines of its own.
+    // these transceivers instead of adding m-lines of its own. A missing kind
+    // gets a receive-only placeholder, which an offer does not reuse: see
+    // adoptOfferedTransceivers.
     if (audio) this.pc.addTrack(audio, stream);
     else this.pc.addTransceiver("audio", { direction: "recvonly" });
     if (video) {
@@ -113,6 +116,7 @@ export class PeerLink {
         // The polite side's implicit rollback happens inside setRemoteDescription.
         await this.pc.setRemoteDescription(description);
         if (description.type === "offer") {
+          this.adoptOfferedTransceivers();
           await this.pc.setLocalDescription();
           this.options.sendSignal({ description: this.pc.localDescription!.toJSON() });
         }
@@ -159,6 +163,23 @@ export class PeerLink {
   close(): void {
     this.chatChannel?.close();
     this.pc.close();
+  }
+
+  /**
+   * An offer makes transceivers of its own for m-lines no addTrack transceiver
+   * took, leaving our receive-only placeholders unused: they would add m-lines
+   * in the next offer, and a screen share would go out on one of them, unseen.
+   * Stop each one and use the offer's transceiver of its kind instead.
+   */
+  private adoptOfferedTransceivers(): void {
+    for (const placeholder of this.pc.getTransceivers()) {
+      if (placeholder.mid !== null || placeholder.currentDirection === "stopped" || placeholder.direction === "stopped") continue;
+      const kind = placeholder.receiver.track.kind;
+      const offered = this.pc.getTransceivers().find((t) => t.mid !== null && t.receiver.track.kind === kind && !t.sender.track);
+      if (!offered) continue;
+      placeholder.stop();
+      if (placeholder === this.videoTransceiver) this.videoTransceiver = offered;
+    }
   }
 
   private async offer(): Promise<void> {
