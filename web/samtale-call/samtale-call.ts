@@ -292,9 +292,10 @@ export class SamtaleCall extends LitElement {
   private finish(event: "ended" | "denied", reason?: EndReason): void {
     if (isFinal(this.callState)) return;
     // Over for this tab: a reload starts with the device check again. A denied
-    // guest keeps the resume, so a reload is refused at once as not admitted.
+    // guest keeps the resume, so a reload is refused at once as not admitted;
+    // an ended consultation's resume is worthless (leave() forgets it itself).
     forget("joined", this.consultation);
-    if (event === "ended") forget("resume", this.consultation);
+    if (reason) forget("resume", this.consultation);
     this.teardown();
     this.transition(event);
     if (reason) this.emit("samtale-ended", { reason });
