@@ -58,7 +58,9 @@ export class SamtaleDeviceCheck extends LitElement {
       .meter {
         height: 10px;
         border-radius: 5px;
-        background: var(--samtale-border);
+        /* Light track, outlined: the level's colour stands out against it. */
+        background: var(--samtale-attention);
+        box-shadow: inset 0 0 0 1px var(--samtale-border);
         overflow: hidden;
         margin-top: 0.5rem;
       }
