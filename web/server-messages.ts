@@ -44,3 +44,12 @@ export function closeOutcome(code: number): CloseOutcome {
 export function reconnectDelayMs(attempt: number): number {
   return Math.min(1000 * 2 ** attempt, 10_000);
 }
+
+/**
+ * Why the consultation ended when the socket closed as ended without an
+ * `ended` message (or the way back in answered 404/410): past its expiry
+ * it expired; otherwise the host ended it.
+ */
+export function endReasonWithoutMessage(expiresAt: number | null, now: number): "expired" | "host-ended" {
+  return expiresAt !== null && now >= expiresAt ? "expired" : "host-ended";
+}

@@ -255,6 +255,7 @@ export class Consultation extends DurableObject<Env> {
       participants: this.present(members),
       iceServers: await iceServersFor(this.env, this.config, member.id, meta.expiresAt),
       policy: policyOf(meta),
+      expiresAt: new Date(meta.expiresAt).toISOString(),
     });
   }
 

@@ -132,6 +132,8 @@ export type ServerMessage =
       participants: Participant[];
       iceServers: IceServer[];
       policy: Policy;
+      /** Added: when the consultation expires (ISO 8601 UTC). */
+      expiresAt: string;
     }
   | { type: "knock"; participant: Participant }
   | { type: "lobby-left"; id: string }

@@ -3,7 +3,7 @@ import { apiUrl, webSocketUrl } from "../../web/api-url.ts";
 import { decodeChat, encodeChat, MAX_CHAT_LENGTH } from "../../web/chat-message.ts";
 import { chooseLocale } from "../../web/locale-choice.ts";
 import { withParticipant, withoutParticipant } from "../../web/roster.ts";
-import { closeOutcome, parseServerMessage, reconnectDelayMs } from "../../web/server-messages.ts";
+import { closeOutcome, endReasonWithoutMessage, parseServerMessage, reconnectDelayMs } from "../../web/server-messages.ts";
 import type { Participant } from "../../worker/protocol.ts";
 
 const host: Participant = { id: "h", name: "Dr Berg", role: "host", verified: "token" };
@@ -73,5 +73,15 @@ describe("the language", () => {
     expect(chooseLocale("", ["no"])).toBe("nb");
     expect(chooseLocale("fr", ["fr-FR"])).toBe("en");
     expect(chooseLocale("en-GB", ["sv-SE"])).toBe("en");
+  });
+});
+
+describe("an end without an `ended` message", () => {
+  it("is an expiry past the consultation's expiresAt, else the host's end", () => {
+    const expiresAt = Date.parse("2026-11-23T12:00:00Z");
+    expect(endReasonWithoutMessage(expiresAt, expiresAt)).toBe("expired");
+    expect(endReasonWithoutMessage(expiresAt, expiresAt + 1)).toBe("expired");
+    expect(endReasonWithoutMessage(expiresAt, expiresAt - 1)).toBe("host-ended");
+    expect(endReasonWithoutMessage(null, expiresAt)).toBe("host-ended");
   });
 });

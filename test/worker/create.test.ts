@@ -108,6 +108,7 @@ describe("create: the answer", () => {
     const host = await connect(id, { token });
     const welcome = await host.next("welcome");
     expect(welcome.policy).toEqual({ mode: "group", maxParticipants: 4, chat: false });
+    expect(welcome.expiresAt).toBe(expiresAt);
   });
 
   it("the default pair policy is {pair, 2, chat on}", async () => {

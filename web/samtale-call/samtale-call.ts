@@ -19,6 +19,7 @@ import { isNewSession, isPolite, parsePeerSignal } from "../negotiation.ts";
 import "../participant-list/participant-list.ts";
 import { PeerLink } from "../peer-connection.ts";
 import { withParticipant, withoutParticipant, withVerificationCode, type CallParticipant } from "../roster.ts";
+import { endReasonWithoutMessage } from "../server-messages.ts";
 import { SignalingClient, type Credential } from "../signaling-client.ts";
 import { playKnockCue } from "../sounds.ts";
 import { forget, recall, remember } from "../tab-memory.ts";
@@ -90,6 +91,8 @@ export class SamtaleCall extends LitElement {
   @state() private self: Participant | null = null;
   @state() private roster: CallParticipant[] = [];
   @state() private waiting: Participant[] = [];
+  /** When the consultation expires (epoch ms), once a welcome said so. */
+  private expiresAt: number | null = null;
   /** Who will let a waiting guest in; the lobby names nobody else. */
   @state() private hostName = "";
   @state() private pairCode: string | null = null;
@@ -171,9 +174,7 @@ export class SamtaleCall extends LitElement {
       onMessage: (message) => this.handleMessage(message),
       onReconnecting: () => this.transition("connection-lost"),
       onClosed: (outcome) => {
-        // Closed as ended without the `ended` message (or 404/410 on the way back in):
-        // the element never learns the consultation's expiry, so the host ended it.
-        if (outcome === "ended") this.finish("ended", "host-ended");
+        if (outcome === "ended") this.finish("ended", endReasonWithoutMessage(this.expiresAt, Date.now()));
         else if (outcome === "denied") this.finish("denied");
         else if (outcome === "replaced") this.fail(new CallError("replaced", "This consultation was opened in another window."));
         else this.fail(new CallError("policy", "The service closed the connection because too many messages were sent."));
@@ -373,6 +374,7 @@ export class SamtaleCall extends LitElement {
         this.transition("lobby");
         return;
       case "welcome":
+        this.expiresAt = Date.parse(message.expiresAt) || null;
         return this.onWelcome(message.you, message.participants, message.iceServers, message.policy);
       case "knock":
         return this.onKnock(message.participant);
