@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser, newPerson, screenshot } from "./browser.ts";
-import { callMethod, createConsultation, devToken, mountCall, passDeviceCheck, waitForKnock, waitForRemoteVideo, waitForState, watchPeerConnections } from "./samtale.ts";
+import { callMethod, createConsultation, devToken, openCall, passDeviceCheck, waitForKnock, waitForRemoteVideo, waitForState, watchPeerConnections } from "./samtale.ts";
 
 const worker = inject("workerOrigin");
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -53,9 +53,7 @@ describe("accessibility of every view", () => {
       const guest = (await newPerson(browser, worker, viewport)).page;
       await watchPeerConnections(guest);
 
-      await host.goto(`${worker}/join`);
-      await host.evaluate(() => document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "mount" })));
-      await mountCall(host, { consultation: consultation.id, token: hostToken, lang: "en" });
+      await openCall(host, worker, { consultation: consultation.id, token: hostToken, lang: "en" });
       await waitForState(host, "checking");
       await host.locator('video[part~="local-video"]').waitFor();
       await screenshot(host, `device-check-${viewport.name}`);

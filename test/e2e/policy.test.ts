@@ -11,7 +11,7 @@ import {
   createConsultation,
   devToken,
   events,
-  mountCall,
+  openCall,
   passDeviceCheck,
   recordEvents,
   selectedCandidateTypes,
@@ -39,8 +39,7 @@ async function meet(body: Parameters<typeof createConsultation>[2], options: { r
   await watchPeerConnections(guest, options);
   const hostToken = await devToken(worker, `host-${crypto.randomUUID()}`, "Kari Fysio");
   const consultation = await createConsultation(worker, hostToken, body);
-  await host.goto(`${worker}/join`);
-  await mountHostOver(host, { consultation: consultation.id, token: hostToken, lang: "en", "no-device-check": true });
+  await openCall(host, worker, { consultation: consultation.id, token: hostToken, lang: "en", "no-device-check": true });
   await waitForState(host, "connected");
   await guest.goto(consultation.invite.url);
   await recordEvents(guest);
@@ -51,17 +50,6 @@ async function meet(body: Parameters<typeof createConsultation>[2], options: { r
     await waitForState(guest, "connected");
   }
   return { host, guest, consultation, knock, hostToken };
-}
-
-/** Replaces whatever the page shows with the host's element. */
-async function mountHostOver(page: Page, attributes: Record<string, string | true>) {
-  await page.evaluate(() => {
-    document.querySelectorAll("samtale-call").forEach((element) => element.remove());
-    const mount = document.createElement("div");
-    mount.id = "mount";
-    document.body.replaceChildren(mount);
-  });
-  await mountCall(page, attributes);
 }
 
 describe("chat off", () => {
@@ -123,8 +111,7 @@ describe("a group of three", () => {
     const pages = await Promise.all([0, 1, 2].map(async () => (await newPerson(browser, worker)).page));
     for (const page of pages) await watchPeerConnections(page);
     const [host, ola, siri] = pages as [Page, Page, Page];
-    await host.goto(`${worker}/join`);
-    await mountHostOver(host, { consultation: consultation.id, token: hostToken, lang: "en", "no-device-check": true });
+    await openCall(host, worker, { consultation: consultation.id, token: hostToken, lang: "en", "no-device-check": true });
     await waitForState(host, "connected");
     for (const [guest, url] of [
       [ola, consultation.invite.url],

@@ -12,7 +12,7 @@ import {
   createConsultation,
   devToken,
   events,
-  mountCall,
+  openCall,
   passDeviceCheck,
   recordEvents,
   waitForKnock,
@@ -56,11 +56,7 @@ describe("interruptions", () => {
   let hostToken: string;
   let consultation: CreateConsultationResponse;
 
-  const mountHost = async () => {
-    await host.goto(`${worker}/join`);
-    await host.evaluate(() => document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "mount" })));
-    await mountCall(host, { consultation: consultation.id, token: hostToken, lang: "en", "no-device-check": true });
-  };
+  const mountHost = () => openCall(host, worker, { consultation: consultation.id, token: hostToken, lang: "en", "no-device-check": true });
 
   beforeAll(async () => {
     browser = await launchBrowser();

@@ -62,6 +62,16 @@ export async function mountCall(page: Page, attributes: Record<string, string | 
   await recordEvents(page);
 }
 
+/**
+ * The element alone on a page of the worker's own origin (the guest page,
+ * emptied), for a host who is not on the demo page.
+ */
+export async function openCall(page: Page, worker: string, attributes: Record<string, string | true>): Promise<void> {
+  await page.goto(`${worker}/join`);
+  await page.evaluate(() => document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "mount" })));
+  await mountCall(page, attributes);
+}
+
 /** Records every samtale-* event the page's element fires from now on, in order. */
 export async function recordEvents(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector("samtale-call") !== null);
