@@ -15,7 +15,6 @@ export function launchBrowser(options: { refusePermissions?: boolean } = {}): Pr
       "--use-fake-device-for-media-stream",
       // A person who says yes to camera and microphone, or one who says no.
       options.refusePermissions ? "--deny-permission-prompts" : "--use-fake-ui-for-media-stream",
-      "--autoplay-policy=no-user-gesture-required",
       "--no-sandbox",
       "--disable-gpu",
       "--disable-quic",
