@@ -21,6 +21,7 @@ export interface Config {
 const DEFAULT_STUN = "stun:stun.cloudflare.com:3478";
 
 export function readConfig(env: Env): Config {
+  const stunUrls = list(env.STUN_URLS ?? "");
   return {
     issuer: env.AUTH_ISSUER?.trim() || undefined,
     audience: env.AUTH_AUDIENCE?.trim() || "samtale",
@@ -30,7 +31,8 @@ export function readConfig(env: Env): Config {
     jurisdiction: env.DATA_JURISDICTION?.trim() === "none" ? "none" : "eu",
     minAge: wholeNumber(env.MIN_AGE, 16),
     chat: env.CHAT?.trim().toLowerCase() !== "off",
-    stunUrls: list(env.STUN_URLS ?? DEFAULT_STUN),
+    // Always at least one STUN server: an empty setting means the default.
+    stunUrls: stunUrls.length ? stunUrls : [DEFAULT_STUN],
     hostGraceSeconds: wholeNumber(env.HOST_GRACE_SECONDS, 120),
     devAuth: env.DEV_AUTH === "1",
   };

@@ -15,7 +15,7 @@ export async function iceServersFor(
   expiresAt: number,
   now = Date.now(),
 ): Promise<IceServer[]> {
-  const servers: IceServer[] = config.stunUrls.length ? [{ urls: config.stunUrls }] : [];
+  const servers: IceServer[] = [{ urls: config.stunUrls }];
   if (env.TURN_URLS && env.TURN_SECRET) {
     servers.push(await coturnServer(env.TURN_URLS, env.TURN_SECRET, participantId, expiresAt));
   } else if (env.TURN_KEY_ID && env.TURN_KEY_API_TOKEN) {

@@ -127,6 +127,9 @@ describe("STUN servers", () => {
     ]);
     const servers = await iceServersFor(env as Env, readConfig({} as Env), "p1", expiresAt);
     expect(servers[0]).toEqual({ urls: ["stun:stun.cloudflare.com:3478"] });
+    // Never none: an empty setting is the default, not "no STUN".
+    const empty = { STUN_URLS: " , " } as Env;
+    expect((await iceServersFor(empty, readConfig(empty), "p1", expiresAt))[0]).toEqual({ urls: ["stun:stun.cloudflare.com:3478"] });
   });
 });
 
