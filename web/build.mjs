@@ -3,10 +3,13 @@
 // the pages' HTML and CSS (no inline scripts or styles: the pages run under
 // `script-src 'self'; style-src 'self'`).
 import { build } from "esbuild";
-import { cp, mkdir, readFile, rm } from "node:fs/promises";
+import { cp, mkdir, readFile, rename, rm } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 
-const out = new URL("../dist/web/", import.meta.url);
+// Built beside the served folder and swapped in at the end: a running
+// `wrangler dev` (which rebuilds on changes) never serves a half-built folder.
+const served = new URL("../dist/web/", import.meta.url);
+const out = new URL("../dist/web.next/", import.meta.url);
 const outdir = new URL(out).pathname;
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
@@ -26,5 +29,11 @@ await cp(new URL("./pages/", import.meta.url), out, {
   filter: (source) => !source.endsWith(".ts"),
 });
 
-const element = await readFile(new URL("samtale-call.js", out));
+const previous = new URL("../dist/web.previous/", import.meta.url);
+await rm(previous, { recursive: true, force: true });
+await rename(served, previous).catch(() => undefined); // none yet on a fresh clone
+await rename(out, served);
+await rm(previous, { recursive: true, force: true });
+
+const element = await readFile(new URL("samtale-call.js", served));
 console.log(`samtale-call.js: ${(element.length / 1024).toFixed(1)} kB, ${(gzipSync(element).length / 1024).toFixed(1)} kB gzipped`);
