@@ -101,8 +101,7 @@ router
  */
 function refuseForeignOrigins(request: IRequest, _env: Env, _ctx: ExecutionContext, config: Config) {
   const origin = request.headers.get("origin");
-  const path = new URL(request.url).pathname;
-  if (origin && (path.startsWith("/api/") || path === "/dev/token") && !isAllowedOrigin(origin, request, config)) {
+  if (origin && isApiPath(new URL(request.url).pathname) && !isAllowedOrigin(origin, request, config)) {
     throw new ApiError("forbidden", "This origin may not call the Samtale API.");
   }
 }
@@ -110,6 +109,11 @@ function refuseForeignOrigins(request: IRequest, _env: Env, _ctx: ExecutionConte
 export async function handle(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   const config = readConfig(env);
   const response: Response = await router.fetch(request as IRequest, env, ctx, config);
-  const isApi = new URL(request.url).pathname.startsWith("/api/") || new URL(request.url).pathname === "/dev/token";
-  return withSecurityHeaders(isApi ? withCors(response, request, config) : response);
+  // Pages and assets answer CORS themselves (pages.ts).
+  return withSecurityHeaders(isApiPath(new URL(request.url).pathname) ? withCors(response, request, config) : response);
+}
+
+/** The API and the demo issuer: what browsers on allowed origins may call. */
+function isApiPath(pathname: string): boolean {
+  return pathname.startsWith("/api/") || pathname === "/dev/token";
 }

@@ -241,3 +241,16 @@ export async function admittedPair() {
   const joined = await host.next("peer-joined");
   return { created, host, guest, guestId: participant.id, hostId: welcome.participants.find((p) => p.role === "host")!.id, welcome, joined };
 }
+
+/** A known invitee (a partner token, not a code) whom the host has denied. */
+export async function deniedKnownInvitee() {
+  const sub = `client-${crypto.randomUUID()}`;
+  const { id, hostToken } = await createConsultation({ invitee: { sub } });
+  const host = await connect(id, { token: hostToken });
+  await host.next("welcome");
+  const token = await partnerToken({ sub, role: "client" });
+  const guest = await connect(id, { token });
+  host.send({ type: "deny", id: (await host.next("knock")).participant.id });
+  await guest.closeEvent();
+  return { id, token };
+}

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { JoinResponse } from "../../worker/protocol.ts";
-import { api, bearer, connect, createConsultation, errorCode, join, partnerToken, postJson, practitionerToken, ticketFor, knockingPair } from "./helpers.ts";
+import { api, bearer, connect, createConsultation, errorCode, join, partnerToken, postJson, practitionerToken, ticketFor, knockingPair, deniedKnownInvitee } from "./helpers.ts";
 
 describe("join", () => {
   it("the host gets a single ticket valid 60 s, and no resume token", async () => {
@@ -139,14 +139,7 @@ describe("join", () => {
   });
 
   it("a denied known invitee's token is 403", async () => {
-    const sub = `client-${crypto.randomUUID()}`;
-    const { id, hostToken } = await createConsultation({ invitee: { sub } });
-    const host = await connect(id, { token: hostToken });
-    await host.next("welcome");
-    const guestToken = await partnerToken({ sub, role: "client" });
-    const guest = await connect(id, { token: guestToken });
-    host.send({ type: "deny", id: (await host.next("knock")).participant.id });
-    await guest.closeEvent();
-    expect((await join(id, { token: guestToken })).status).toBe(403);
+    const { id, token } = await deniedKnownInvitee();
+    expect((await join(id, { token })).status).toBe(403);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ConsultationView } from "../../worker/protocol.ts";
-import { admittedPair, api, bearer, connect, createConsultation, errorCode, partnerToken, practitionerToken } from "./helpers.ts";
+import { admittedPair, api, bearer, createConsultation, errorCode, partnerToken, practitionerToken, deniedKnownInvitee } from "./helpers.ts";
 
 const view = (id: string, token: string) => api(`/api/v1/consultations/${id}`, { headers: bearer(token) });
 
@@ -37,14 +37,7 @@ describe("view", () => {
   });
 
   it("a denied invitee may no longer view it", async () => {
-    const sub = `client-${crypto.randomUUID()}`;
-    const { id, hostToken } = await createConsultation({ invitee: { sub } });
-    const host = await connect(id, { token: hostToken });
-    await host.next("welcome");
-    const token = await partnerToken({ sub, role: "client" });
-    const guest = await connect(id, { token });
-    host.send({ type: "deny", id: (await host.next("knock")).participant.id });
-    await guest.closeEvent();
+    const { id, token } = await deniedKnownInvitee();
     expect((await view(id, token)).status).toBe(403);
   });
 
