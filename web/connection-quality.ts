@@ -44,3 +44,18 @@ export function summarizeStats(stats: Iterable<Stat>): ConnectionQuality {
 
   return { path, rttMs, lossPercent };
 }
+
+/** Several peers: the weakest link, since that is what someone will hear. `null` for none. */
+export function weakestQuality(figures: readonly ConnectionQuality[]): ConnectionQuality | null {
+  if (figures.length === 0) return null;
+  return {
+    path: figures.some((f) => f.path === "relayed") ? "relayed" : figures.some((f) => f.path === "direct") ? "direct" : "unknown",
+    rttMs: maxOrNull(figures.map((f) => f.rttMs)),
+    lossPercent: maxOrNull(figures.map((f) => f.lossPercent)),
+  };
+}
+
+function maxOrNull(values: (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length ? Math.max(...known) : null;
+}

@@ -55,6 +55,9 @@ export type PeerSignal =
   | { description: { type: RTCSdpType; sdp?: string } }
   | { candidate: RTCIceCandidateInit };
 
+/** What a link applies: the hello is the mesh's, which starts a fresh link for it. */
+export type LinkSignal = Exclude<PeerSignal, { hello: true }>;
+
 const sdpTypes: readonly string[] = ["offer", "answer", "pranswer", "rollback"];
 
 /** Validate a relayed `signal.data`; anything else is dropped (the server relays it unchanged). */

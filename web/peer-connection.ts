@@ -7,7 +7,7 @@
 import type { IceServer, SignalData } from "../worker/protocol.ts";
 import { decodeChat, encodeChat } from "./chat-message.ts";
 import { summarizeStats, type ConnectionQuality } from "./connection-quality.ts";
-import { parsePeerSignal, shouldIgnoreOffer } from "./negotiation.ts";
+import { shouldIgnoreOffer, type LinkSignal } from "./negotiation.ts";
 import { verificationCode } from "./verification-code.ts";
 
 export interface PeerLinkOptions {
@@ -92,18 +92,15 @@ export class PeerLink {
   }
 
   /**
-   * Apply a relayed description or candidate. Signals are applied one after
-   * another: a candidate must not overtake the description it belongs to.
+   * Apply a relayed description or candidate, parsed by the mesh. Signals are
+   * applied one after another: a candidate must not overtake the description it belongs to.
    */
-  handleSignal(data: SignalData): Promise<void> {
-    this.signalQueue = this.signalQueue.then(() => this.applySignal(data));
+  handleSignal(signal: LinkSignal): Promise<void> {
+    this.signalQueue = this.signalQueue.then(() => this.applySignal(signal));
     return this.signalQueue;
   }
 
-  private async applySignal(data: SignalData): Promise<void> {
-    const signal = parsePeerSignal(data);
-    // A hello is for the element, which starts a fresh link (negotiation.ts).
-    if (!signal || "hello" in signal) return;
+  private async applySignal(signal: LinkSignal): Promise<void> {
     try {
       if ("description" in signal) {
         const { description } = signal;

@@ -40,11 +40,6 @@ export function closeOutcome(code: number): CloseOutcome {
   }
 }
 
-/** Waits between reconnection attempts: 1, 2, 4, 8 s, then every 10 s. */
-export function reconnectDelayMs(attempt: number): number {
-  return Math.min(1000 * 2 ** attempt, 10_000);
-}
-
 /**
  * Why the consultation ended when the socket closed as ended without an
  * `ended` message (or the way back in answered 404/410): past its expiry

@@ -2,22 +2,30 @@
  * The way into a consultation and the line to it: `POST …/join` for a
  * single-use ticket, then the WebSocket. When the socket drops for reasons
  * other than the contract's close codes, it fetches a fresh ticket and
- * reconnects: token holders present their token again, guests their
- * `resume` (kept in sessionStorage per consultation, so a page reload
- * resumes without a second trip through the lobby).
+ * reconnects (reconnect-policy.ts): token holders present their token
+ * again, guests their `resume`. Where the resume is kept is the call
+ * session's business (tab memory); this client only reads and updates it.
  */
 import type { ClientMessage, ErrorBody, JoinResponse, ServerMessage } from "../worker/protocol.ts";
 import { apiUrl, webSocketUrl } from "./api-url.ts";
 import { CallError } from "./call-error.ts";
-import { closeOutcome, parseServerMessage, reconnectDelayMs, type CloseOutcome } from "./server-messages.ts";
-import { forget, recall, remember } from "./tab-memory.ts";
+import { delayBeforeAttempt, isWorthRetrying } from "./reconnect-policy.ts";
+import { closeOutcome, parseServerMessage, type CloseOutcome } from "./server-messages.ts";
 
 export type Credential = { token: string } | { code: string };
+
+/** A guest's `resume`, kept somewhere that outlives the page. */
+export interface ResumeMemory {
+  recall(): string | null;
+  remember(resume: string): void;
+  forget(): void;
+}
 
 export interface SignalingOptions {
   apiBase: string | null;
   consultation: string;
   credential: Credential;
+  resume: ResumeMemory;
   onMessage(message: ServerMessage): void;
   /** The socket dropped and we are trying to get back in. */
   onReconnecting(): void;
@@ -28,8 +36,6 @@ export interface SignalingOptions {
 
 /** Keep-alive below common proxy idle timeouts; the server answers without waking the object. */
 const PING_INTERVAL_MS = 20_000;
-/** About two minutes of trying, matching the host's default grace period. */
-const MAX_RECONNECT_ATTEMPTS = 14;
 
 export class SignalingClient {
   private socket: WebSocket | null = null;
@@ -71,12 +77,11 @@ export class SignalingClient {
     return true;
   }
 
-  /** Close for good; `forgetResume` when the guest left on purpose and must not slip back in. */
-  close(forgetResume = false): void {
+  /** Close for good: no reconnection, and no resume remembered from an answer still on its way. */
+  close(): void {
     this.closedForGood = true;
     clearInterval(this.pingTimer);
     clearTimeout(this.retryTimer);
-    if (forgetResume) forget("resume", this.options.consultation);
     this.socket?.close(1000, "left");
     this.socket = null;
   }
@@ -84,7 +89,7 @@ export class SignalingClient {
   /** `DELETE` the consultation with the host's token, for when the socket is not there. */
   async endByRequest(): Promise<void> {
     if (!("token" in this.options.credential)) throw new CallError("forbidden", "Only the host can end the consultation.");
-    const response = await fetch(this.url(`/api/v1/consultations/${encodeURIComponent(this.options.consultation)}`), {
+    const response = await request(this.url(`/api/v1/consultations/${encodeURIComponent(this.options.consultation)}`), {
       method: "DELETE",
       headers: { authorization: `Bearer ${this.options.credential.token}` },
     });
@@ -99,23 +104,23 @@ export class SignalingClient {
     const { credential, consultation } = this.options;
     const headers: Record<string, string> = { "content-type": "application/json" };
     let body: Record<string, string> = {};
-    const resume = recall("resume", this.options.consultation);
+    const resume = this.options.resume.recall();
     if ("token" in credential) headers.authorization = `Bearer ${credential.token}`;
     else body = resume ? { resume } : { code: credential.code };
 
     const joinUrl = this.url(`/api/v1/consultations/${encodeURIComponent(consultation)}/join`);
-    let response = await fetch(joinUrl, { method: "POST", headers, body: JSON.stringify(body) });
+    let response = await request(joinUrl, { method: "POST", headers, body: JSON.stringify(body) });
     this.presentedResume = "resume" in body;
     if (response.status === 401 && "resume" in body && "code" in credential) {
       // A stale resume from an earlier visit: the code may still be fresh.
-      forget("resume", this.options.consultation);
+      this.options.resume.forget();
       this.presentedResume = false;
-      response = await fetch(joinUrl, { method: "POST", headers, body: JSON.stringify({ code: credential.code }) });
+      response = await request(joinUrl, { method: "POST", headers, body: JSON.stringify({ code: credential.code }) });
     }
     if (!response.ok) throw await errorFrom(response);
     const answer = (await response.json()) as JoinResponse;
     // A guest who left while this answer was on its way must not slip back in on a reload.
-    if (answer.resume && !this.closedForGood) remember("resume", this.options.consultation, answer.resume);
+    if (answer.resume && !this.closedForGood) this.options.resume.remember(answer.resume);
     return answer.ticket;
   }
 
@@ -165,12 +170,13 @@ export class SignalingClient {
   }
 
   private scheduleReconnect(): void {
-    if (this.attempt >= MAX_RECONNECT_ATTEMPTS) {
+    const delay = delayBeforeAttempt(this.attempt++);
+    if (delay === null) {
       this.closedForGood = true;
       this.options.onFailed(new CallError("network", "The connection was lost and could not be restored."));
       return;
     }
-    this.retryTimer = setTimeout(() => void this.reconnect(), reconnectDelayMs(this.attempt++));
+    this.retryTimer = setTimeout(() => void this.reconnect(), delay);
   }
 
   private async reconnect(): Promise<void> {
@@ -181,7 +187,7 @@ export class SignalingClient {
       await this.openSocket(ticket);
     } catch (error) {
       if (this.closedForGood) return;
-      if (error instanceof CallError && error.code !== "network" && error.code !== "rate_limited" && error.code !== "internal") {
+      if (error instanceof CallError && !isWorthRetrying(error.code)) {
         this.closedForGood = true;
         // An ended consultation answers 404/410; a denied guest's resume 403.
         if (error.code === "not_found" || error.code === "gone") this.options.onClosed("ended");
@@ -194,7 +200,16 @@ export class SignalingClient {
   }
 }
 
-/** A `CallError` from an HTTP error answer; network-level failures become `network`. */
+/** `fetch`, with a network that is gone (fetch's `TypeError`) reported as the `network` `CallError`. */
+async function request(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    throw new CallError("network", "The service could not be reached.");
+  }
+}
+
+/** A `CallError` from an HTTP error answer. */
 async function errorFrom(response: Response): Promise<CallError> {
   try {
     const body = (await response.json()) as Partial<ErrorBody>;

@@ -3,7 +3,8 @@ import { apiUrl, webSocketUrl } from "../../web/api-url.ts";
 import { decodeChat, encodeChat, MAX_CHAT_LENGTH } from "../../web/chat-message.ts";
 import { chooseLocale } from "../../web/locale-choice.ts";
 import { withParticipant, withoutParticipant } from "../../web/roster.ts";
-import { closeOutcome, endReasonWithoutMessage, parseServerMessage, reconnectDelayMs } from "../../web/server-messages.ts";
+import { reconnectDelayMs } from "../../web/reconnect-policy.ts";
+import { closeOutcome, endReasonWithoutMessage, parseServerMessage } from "../../web/server-messages.ts";
 import type { Participant } from "../../worker/protocol.ts";
 
 const host: Participant = { id: "h", name: "Dr Berg", role: "host", verified: "token" };

@@ -3,6 +3,7 @@ import { css, html, LitElement, nothing } from "lit";
 import { property } from "lit/decorators.js";
 import type { Participant } from "../../worker/protocol.ts";
 import { defineOnce } from "../define.ts";
+import { displayName } from "../display-name.ts";
 import { controlStyles } from "../theme.ts";
 
 /**
@@ -71,11 +72,11 @@ export class SamtaleKnockList extends LitElement {
         <ul>
           ${this.knocking.map(
             (person) => html`<li>
-              <span class="name">${person.name}</span>
-              <button type="button" class="primary" aria-label=${msg(str`Admit ${person.name}`, { id: "knock.admit-label" })} @click=${() => this.decide("admit", person.id)}>
+              <span class="name">${displayName(person)}</span>
+              <button type="button" class="primary" aria-label=${msg(str`Admit ${displayName(person)}`, { id: "knock.admit-label" })} @click=${() => this.decide("admit", person.id)}>
                 ${msg("Admit", { id: "knock.admit" })}
               </button>
-              <button type="button" aria-label=${msg(str`Deny ${person.name}`, { id: "knock.deny-label" })} @click=${() => this.decide("deny", person.id)}>
+              <button type="button" aria-label=${msg(str`Deny ${displayName(person)}`, { id: "knock.deny-label" })} @click=${() => this.decide("deny", person.id)}>
                 ${msg("Deny", { id: "knock.deny" })}
               </button>
             </li>`,

@@ -65,6 +65,8 @@ export const templates = {
   "lobby.help": "La denne siden være åpen. Du blir med automatisk når du slippes inn.",
   "lobby.host-fallback": "verten",
   "lobby.title": str`Venter på at ${0} slipper deg inn`,
+  "name.default-guest": "Gjest",
+  "name.default-host": "Behandler",
   "participants.title": "I konsultasjonen",
   "participants.you": "deg",
   "role.guest": "Gjest",

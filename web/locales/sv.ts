@@ -65,6 +65,8 @@ export const templates = {
   "lobby.help": "Låt sidan vara öppen. Du ansluts automatiskt när du släpps in.",
   "lobby.host-fallback": "värden",
   "lobby.title": str`Väntar på att ${0} släpper in dig`,
+  "name.default-guest": "Gäst",
+  "name.default-host": "Behandlare",
   "participants.title": "I konsultationen",
   "participants.you": "du",
   "role.guest": "Gäst",

@@ -2,6 +2,7 @@ import { msg, updateWhenLocaleChanges } from "@lit/localize";
 import { css, html, LitElement, nothing } from "lit";
 import { property } from "lit/decorators.js";
 import { defineOnce } from "../define.ts";
+import { displayName } from "../display-name.ts";
 import type { CallParticipant } from "../roster.ts";
 import { controlStyles } from "../theme.ts";
 
@@ -56,7 +57,7 @@ export class SamtaleParticipantList extends LitElement {
       <ul>
         ${this.participants.map(
           (person) => html`<li>
-            <div class="name">${person.name}${person.id === this.you ? html` <span class="muted">(${msg("you", { id: "participants.you" })})</span>` : nothing}</div>
+            <div class="name">${displayName(person)}${person.id === this.you ? html` <span class="muted">(${msg("you", { id: "participants.you" })})</span>` : nothing}</div>
             <div class="details muted">
               ${person.role === "host" ? msg("Host", { id: "role.host" }) : msg("Guest", { id: "role.guest" })} ·
               ${person.verified === "token" ? msg("verified by login", { id: "verified.token" }) : msg("verified by code", { id: "verified.code" })}

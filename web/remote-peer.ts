@@ -1,0 +1,42 @@
+/**
+ * One remote person in the call, as one record: who they are, the link to
+ * them, what arrives over it, its state and its verification code. Each field
+ * belongs to the current link; a new link starts them afresh.
+ */
+import type { Participant } from "../worker/protocol.ts";
+import type { PeerLink } from "./peer-connection.ts";
+
+/** The part of a `PeerLink` the mesh uses; tests give a fake. */
+export type Link = Pick<
+  PeerLink,
+  "remoteSdp" | "chatOpen" | "handleSignal" | "replaceVideoTrack" | "sendChat" | "quality" | "verificationCode" | "close"
+>;
+
+export class RemotePeer {
+  link: Link | null = null;
+  /** Their audio and video, once a track arrived on the current link. */
+  stream: MediaStream | null = null;
+  connectionState: RTCPeerConnectionState = "new";
+  /** The code of the current link's pair of certificates, once it is up. */
+  verificationCode: string | null = null;
+
+  constructor(public participant: Participant) {}
+
+  get id(): string {
+    return this.participant.id;
+  }
+
+  /** Their video can show: media arrived and the connection is up (no black box while connecting). */
+  get mediaUp(): boolean {
+    return this.stream !== null && this.connectionState === "connected";
+  }
+
+  /** Close the current link and forget what belonged to it. */
+  closeLink(): void {
+    this.link?.close();
+    this.link = null;
+    this.stream = null;
+    this.connectionState = "new";
+    this.verificationCode = null;
+  }
+}
