@@ -14,7 +14,8 @@ const outdir = new URL(out).pathname;
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 
-const common = { bundle: true, format: "esm", target: "es2022", minify: true, legalComments: "none", logLevel: "warning" };
+// UTF-8 as is (module scripts are always read as UTF-8): the translations stay short.
+const common = { bundle: true, format: "esm", target: "es2022", minify: true, charset: "utf8", legalComments: "none", logLevel: "warning" };
 
 // One module with Lit and the translations inside: a partner page imports it
 // cross-origin, and nothing is fetched later.

@@ -79,27 +79,29 @@ export class CallSession implements ReactiveController {
   errorCode: CallErrorCode = "internal";
 
   /** When the consultation expires (epoch ms), once a welcome said so. */
-  private expiresAt: number | null = null;
+  #expiresAt: number | null = null;
   /** Who was waiting before the last welcome: their knocks, sent again after it, bring no cue. */
-  private knownKnocks = new Set<string>();
-  private signaling: Signaling | null = null;
-  private readonly finalWaiters = new Set<() => void>();
+  #knownKnocks = new Set<string>();
+  #signaling: Signaling | null = null;
+  readonly #finalWaiters = new Set<() => void>();
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly options: CallSessionOptions,
-  ) {
+  readonly #host: ReactiveControllerHost;
+  readonly #options: CallSessionOptions;
+
+  constructor(host: ReactiveControllerHost, options: CallSessionOptions) {
+    this.#host = host;
+    this.#options = options;
     host.addController(this);
   }
 
   hostDisconnected(): void {
     // Removed from the page: nothing may keep the camera or the socket alive.
-    if (!isFinal(this.state) && this.state !== "idle") this.finish("ended");
+    if (!isFinal(this.state) && this.state !== "idle") this.#finish("ended");
   }
 
   /** A reload of a tab that was already in (or waiting for) this consultation goes straight back. */
   get resumesAfterReload(): boolean {
-    const { consultation } = this.options.config();
+    const { consultation } = this.#options.config();
     return recall("joined", consultation) !== null || recall("resume", consultation) !== null;
   }
 
@@ -112,7 +114,7 @@ export class CallSession implements ReactiveController {
 
   /** The device check is on screen. */
   check(): void {
-    this.transition("check");
+    this.#transition("check");
   }
 
   /**
@@ -120,9 +122,9 @@ export class CallSession implements ReactiveController {
    * resolves once the connection to the service is open.
    */
   async join(prepare: () => Promise<void>): Promise<void> {
-    this.require("join");
-    this.transition("join");
-    const credential = this.credential();
+    this.#require("join");
+    this.#transition("join");
+    const credential = this.#credential();
     if (!credential) throw this.fail(new CallError("invalid_request", "Give the element a consultation and a token or a code."));
     try {
       await prepare();
@@ -131,22 +133,22 @@ export class CallSession implements ReactiveController {
     }
     // Removed or left while the camera started: no socket, no knock.
     if (this.state !== "joining") return;
-    const signaling = (this.options.connect ?? ((o) => new SignalingClient(o)))({
-      apiBase: this.options.config().apiBase,
-      consultation: this.consultation,
+    const signaling = (this.#options.connect ?? ((o) => new SignalingClient(o)))({
+      apiBase: this.#options.config().apiBase,
+      consultation: this.#consultation,
       credential,
-      resume: this.resumeMemory(),
+      resume: this.#resumeMemory(),
       onMessage: (message) => this.receive(message),
-      onReconnecting: () => this.transition("connection-lost"),
+      onReconnecting: () => this.#transition("connection-lost"),
       onClosed: (outcome) => {
-        if (outcome === "ended") this.finish("ended", endReasonWithoutMessage(this.expiresAt, Date.now()));
-        else if (outcome === "denied") this.finish("denied");
+        if (outcome === "ended") this.#finish("ended", endReasonWithoutMessage(this.#expiresAt, Date.now()));
+        else if (outcome === "denied") this.#finish("denied");
         else if (outcome === "replaced") this.fail(new CallError("replaced", "This consultation was opened in another window."));
         else this.fail(new CallError("policy", "The service closed the connection because too many messages were sent."));
       },
       onFailed: (error) => this.fail(error),
     });
-    this.signaling = signaling;
+    this.#signaling = signaling;
     try {
       await signaling.connect();
     } catch (error) {
@@ -156,47 +158,47 @@ export class CallSession implements ReactiveController {
 
   /** Let a waiting person in, or turn them away (host). */
   decide(decision: "admit" | "deny", id: string): void {
-    this.require(decision);
+    this.#require(decision);
     if (!this.isHost) throw new CallError("invalid_state", "Only the host can admit or deny.");
     if (!this.waiting.some((p) => p.id === id)) throw new CallError("not_found", "Nobody with this id is waiting.");
     // Not sent (the socket just dropped): the person still waits, and the caller must know.
     if (!this.send({ type: decision, id })) throw new CallError("network", "The service could not be reached; try again.");
     // The server answers with peer-joined (admit) or lobby-left (deny); removing now keeps the list honest meanwhile.
     this.waiting = withoutParticipant(this.waiting, id);
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** End the consultation for everyone (host). Resolves once it has ended. */
   async end(): Promise<void> {
-    this.require("end");
+    this.#require("end");
     // A guest is never in a state where ending is possible: the contract's
     // one code for a method called at the wrong time.
     if (!this.isHost) throw new CallError("invalid_state", "Only the host can end the consultation.");
-    const ended = this.waitForFinalState(END_TIMEOUT_MS);
+    const ended = this.#waitForFinalState(END_TIMEOUT_MS);
     if (this.send({ type: "end" }) && (await ended)) return;
     // No socket, or no answer in time: end it over HTTP instead.
-    await this.signaling?.endByRequest();
-    this.finish("ended", "host-ended");
+    await this.#signaling?.endByRequest();
+    this.#finish("ended", "host-ended");
   }
 
   /** Leave on purpose: a guest's resume is forgotten, so a reload cannot slip back in. */
   leave(): void {
-    this.require("leave");
-    forget("resume", this.consultation);
-    this.finish("ended");
+    this.#require("leave");
+    forget("resume", this.#consultation);
+    this.#finish("ended");
   }
 
   send(message: ClientMessage): boolean {
-    return this.signaling?.send(message) ?? false;
+    return this.#signaling?.send(message) ?? false;
   }
 
   /** Report `error` and end in `error`; returns it, for a method to reject with. */
   fail(error: CallError): CallError {
     if (isFinal(this.state)) return error;
     this.errorCode = error.code;
-    this.release();
-    this.transition("failed");
-    this.options.events.reported(error);
+    this.#release();
+    this.#transition("failed");
+    this.#options.events.reported(error);
     return error;
   }
 
@@ -208,144 +210,144 @@ export class CallSession implements ReactiveController {
       case "lobby":
         this.you = message.you;
         this.hostName = message.hostName;
-        return this.transition("lobby");
+        return this.#transition("lobby");
       case "welcome":
-        this.expiresAt = Date.parse(message.expiresAt) || null;
-        return this.welcome(message.you, message.participants, message.iceServers, message.policy);
+        this.#expiresAt = Date.parse(message.expiresAt) || null;
+        return this.#welcome(message.you, message.participants, message.iceServers, message.policy);
       case "knock":
-        return this.knock(message.participant);
+        return this.#knock(message.participant);
       case "lobby-left":
         this.waiting = withoutParticipant(this.waiting, message.id);
-        return this.host.requestUpdate();
+        return this.#host.requestUpdate();
       case "peer-joined":
-        return this.peerJoined(message.participant);
+        return this.#peerJoined(message.participant);
       case "peer-left":
-        return this.peerLeft(message.id);
+        return this.#peerLeft(message.id);
       case "signal":
         // Only admitted people signal; the server guarantees it, and a stale frame must not open a connection.
-        if (this.roster.some((p) => p.id === message.from)) this.options.peers.receive(message.from, message.data);
+        if (this.roster.some((p) => p.id === message.from)) this.#options.peers.receive(message.from, message.data);
         return;
       case "error":
-        return this.options.events.reported(new CallError(message.code, message.message));
+        return this.#options.events.reported(new CallError(message.code, message.message));
       case "ended":
-        return this.finish("ended", message.reason);
+        return this.#finish("ended", message.reason);
       default:
         return warnOfUnknownMessage(message);
     }
   }
 
-  private welcome(you: Participant, participants: Participant[], iceServers: IceServer[], policy: Policy): void {
+  #welcome(you: Participant, participants: Participant[], iceServers: IceServer[], policy: Policy): void {
     const firstTime = !this.admitted;
     this.you = you;
     this.admitted = true;
-    remember("joined", this.consultation, "1");
+    remember("joined", this.#consultation, "1");
     this.policy = policy;
     // A host coming back hears every waiting person again in fresh knocks; the
     // list is rebuilt from those (someone who left meanwhile is not in them),
     // but people already shown as waiting are no news.
-    this.knownKnocks = new Set(this.waiting.map((p) => p.id));
+    this.#knownKnocks = new Set(this.waiting.map((p) => p.id));
     this.waiting = [];
     this.roster = participants;
     // Every welcome starts media afresh with everyone: while our socket was
     // gone the others heard `peer-left` and closed their side.
-    this.options.peers.restart(you, participants, iceServers, policy);
-    this.transition("welcome");
-    this.options.events.participantsChanged();
-    this.options.events.welcomed(firstTime);
+    this.#options.peers.restart(you, participants, iceServers, policy);
+    this.#transition("welcome");
+    this.#options.events.participantsChanged();
+    this.#options.events.welcomed(firstTime);
   }
 
-  private knock(participant: Participant): void {
-    const isNew = !this.waiting.some((p) => p.id === participant.id) && !this.knownKnocks.has(participant.id);
+  #knock(participant: Participant): void {
+    const isNew = !this.waiting.some((p) => p.id === participant.id) && !this.#knownKnocks.has(participant.id);
     this.waiting = withParticipant(this.waiting, participant);
-    this.host.requestUpdate();
-    if (isNew) this.options.events.knocked(participant);
+    this.#host.requestUpdate();
+    if (isNew) this.#options.events.knocked(participant);
   }
 
-  private peerJoined(participant: Participant): void {
+  #peerJoined(participant: Participant): void {
     this.roster = withParticipant(this.roster, participant);
     this.waiting = withoutParticipant(this.waiting, participant.id);
     // Joined again (a reload): the old connection belongs to a page that is gone.
-    this.options.peers.add(participant);
-    this.options.events.participantsChanged();
-    this.options.events.peerJoined(participant);
+    this.#options.peers.add(participant);
+    this.#options.events.participantsChanged();
+    this.#options.events.peerJoined(participant);
   }
 
-  private peerLeft(id: string): void {
+  #peerLeft(id: string): void {
     const who = this.roster.find((p) => p.id === id);
     this.roster = withoutParticipant(this.roster, id);
-    this.options.peers.remove(id);
-    this.options.events.participantsChanged();
-    if (who) this.options.events.peerLeft(who);
+    this.#options.peers.remove(id);
+    this.#options.events.participantsChanged();
+    if (who) this.#options.events.peerLeft(who);
   }
 
   // ---------------------------------------------------------------------------
   // The state machine
 
-  private require(action: CallAction): void {
+  #require(action: CallAction): void {
     if (!isAllowed(action, this.state)) {
       throw new CallError("invalid_state", `${action}() cannot be called while the call is ${this.state}.`);
     }
   }
 
-  private transition(event: CallEvent): void {
+  #transition(event: CallEvent): void {
     const next = nextState(this.state, event);
     if (next === null || next === this.state) return;
     this.state = next;
-    this.host.requestUpdate();
-    this.options.events.stateChanged(next);
-    if (isFinal(next)) for (const resolve of this.finalWaiters) resolve();
+    this.#host.requestUpdate();
+    this.#options.events.stateChanged(next);
+    if (isFinal(next)) for (const resolve of this.#finalWaiters) resolve();
   }
 
-  private finish(event: "ended" | "denied", reason?: EndReason): void {
+  #finish(event: "ended" | "denied", reason?: EndReason): void {
     if (isFinal(this.state)) return;
     // Over for this tab: a reload starts with the device check again. A denied
     // guest keeps the resume, so a reload is refused at once as not admitted;
     // an ended consultation's resume is worthless.
-    forget("joined", this.consultation);
-    if (reason) forget("resume", this.consultation);
-    this.release();
-    this.transition(event);
-    if (reason) this.options.events.ended(reason);
+    forget("joined", this.#consultation);
+    if (reason) forget("resume", this.#consultation);
+    this.#release();
+    this.#transition(event);
+    if (reason) this.#options.events.ended(reason);
   }
 
   /** Every end closes the socket and its timers, also when the host ended by HTTP. */
-  private release(): void {
-    this.signaling?.close();
-    this.options.peers.close();
+  #release(): void {
+    this.#signaling?.close();
+    this.#options.peers.close();
     this.waiting = [];
-    this.options.events.released();
+    this.#options.events.released();
   }
 
-  private waitForFinalState(timeoutMs: number): Promise<boolean> {
+  #waitForFinalState(timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       const done = (ended: boolean) => {
         clearTimeout(timer);
-        this.finalWaiters.delete(onFinal);
+        this.#finalWaiters.delete(onFinal);
         resolve(ended);
       };
       const onFinal = () => done(true);
       const timer = setTimeout(() => done(false), timeoutMs);
-      this.finalWaiters.add(onFinal);
+      this.#finalWaiters.add(onFinal);
     });
   }
 
   // ---------------------------------------------------------------------------
   // Who we are, and what the tab remembers
 
-  private get consultation(): string {
-    return this.options.config().consultation;
+  get #consultation(): string {
+    return this.#options.config().consultation;
   }
 
-  private credential(): Credential | null {
-    const { consultation, token, code } = this.options.config();
+  #credential(): Credential | null {
+    const { consultation, token, code } = this.#options.config();
     if (!consultation) return null;
     if (token) return { token };
     if (code) return { code };
     return null;
   }
 
-  private resumeMemory(): ResumeMemory {
-    const consultation = this.consultation;
+  #resumeMemory(): ResumeMemory {
+    const consultation = this.#consultation;
     return {
       recall: () => recall("resume", consultation),
       remember: (resume) => remember("resume", consultation, resume),

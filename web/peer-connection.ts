@@ -28,17 +28,20 @@ export interface PeerLinkOptions {
 export class PeerLink {
   readonly remoteId: string;
   readonly remoteStream = new MediaStream();
-  private readonly pc: RTCPeerConnection;
-  private readonly chatChannel: RTCDataChannel | null;
+  readonly #pc: RTCPeerConnection;
+  readonly #chatChannel: RTCDataChannel | null;
   /** Where our video goes: the camera's, or the one a screen share will use. */
-  private videoTransceiver: RTCRtpTransceiver;
-  private makingOffer = false;
-  private ignoreOffer = false;
-  private signalQueue: Promise<void> = Promise.resolve();
+  #videoTransceiver: RTCRtpTransceiver;
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #signalQueue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: PeerLinkOptions) {
+  readonly #options: PeerLinkOptions;
+
+  constructor(options: PeerLinkOptions) {
+    this.#options = options;
     this.remoteId = options.remoteId;
-    this.pc = new RTCPeerConnection({ iceServers: options.iceServers as RTCIceServer[] });
+    this.#pc = new RTCPeerConnection({ iceServers: options.iceServers as RTCIceServer[] });
 
     const stream = options.localStream ?? new MediaStream();
     const audio = stream.getAudioTracks()[0];
@@ -47,48 +50,48 @@ export class PeerLink {
     // these transceivers instead of adding m-lines of its own. A missing kind
     // gets a receive-only placeholder, which an offer does not reuse: see
     // adoptOfferedTransceivers.
-    if (audio) this.pc.addTrack(audio, stream);
-    else this.pc.addTransceiver("audio", { direction: "recvonly" });
+    if (audio) this.#pc.addTrack(audio, stream);
+    else this.#pc.addTransceiver("audio", { direction: "recvonly" });
     if (video) {
-      const sender = this.pc.addTrack(video, stream);
-      this.videoTransceiver = this.pc.getTransceivers().find((t) => t.sender === sender)!;
+      const sender = this.#pc.addTrack(video, stream);
+      this.#videoTransceiver = this.#pc.getTransceivers().find((t) => t.sender === sender)!;
     } else {
-      this.videoTransceiver = this.pc.addTransceiver("video", { direction: "recvonly" });
+      this.#videoTransceiver = this.#pc.addTransceiver("video", { direction: "recvonly" });
     }
 
-    this.chatChannel = options.chat ? this.pc.createDataChannel("chat", { negotiated: true, id: 0 }) : null;
-    this.chatChannel?.addEventListener("open", () => options.onChatReady());
-    this.chatChannel?.addEventListener("close", () => options.onChatReady());
-    this.chatChannel?.addEventListener("message", (event) => {
+    this.#chatChannel = options.chat ? this.#pc.createDataChannel("chat", { negotiated: true, id: 0 }) : null;
+    this.#chatChannel?.addEventListener("open", () => options.onChatReady());
+    this.#chatChannel?.addEventListener("close", () => options.onChatReady());
+    this.#chatChannel?.addEventListener("message", (event) => {
       const text = decodeChat(event.data);
       if (text) options.onChat(text);
     });
 
-    this.pc.addEventListener("track", ({ track }) => {
+    this.#pc.addEventListener("track", ({ track }) => {
       if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
       options.onRemoteMedia(this.remoteStream);
     });
-    this.pc.addEventListener("negotiationneeded", () => void this.offer());
-    this.pc.addEventListener("icecandidate", ({ candidate }) => {
+    this.#pc.addEventListener("negotiationneeded", () => void this.#offer());
+    this.#pc.addEventListener("icecandidate", ({ candidate }) => {
       if (candidate) options.sendSignal({ candidate: candidate.toJSON() });
     });
-    this.pc.addEventListener("iceconnectionstatechange", () => {
+    this.#pc.addEventListener("iceconnectionstatechange", () => {
       // A network change (Wi-Fi to mobile) fails ICE; new candidates bring it back.
-      if (this.pc.iceConnectionState === "failed") this.pc.restartIce();
+      if (this.#pc.iceConnectionState === "failed") this.#pc.restartIce();
     });
-    this.pc.addEventListener("connectionstatechange", () => options.onConnectionState(this.pc.connectionState));
+    this.#pc.addEventListener("connectionstatechange", () => options.onConnectionState(this.#pc.connectionState));
   }
 
   get connectionState(): RTCPeerConnectionState {
-    return this.pc.connectionState;
+    return this.#pc.connectionState;
   }
 
   get remoteSdp(): string | undefined {
-    return this.pc.remoteDescription?.sdp;
+    return this.#pc.remoteDescription?.sdp;
   }
 
   get chatOpen(): boolean {
-    return this.chatChannel?.readyState === "open";
+    return this.#chatChannel?.readyState === "open";
   }
 
   /**
@@ -96,33 +99,33 @@ export class PeerLink {
    * applied one after another: a candidate must not overtake the description it belongs to.
    */
   handleSignal(signal: LinkSignal): Promise<void> {
-    this.signalQueue = this.signalQueue.then(() => this.applySignal(signal));
-    return this.signalQueue;
+    this.#signalQueue = this.#signalQueue.then(() => this.#applySignal(signal));
+    return this.#signalQueue;
   }
 
-  private async applySignal(signal: LinkSignal): Promise<void> {
+  async #applySignal(signal: LinkSignal): Promise<void> {
     try {
       if ("description" in signal) {
         const { description } = signal;
-        this.ignoreOffer = shouldIgnoreOffer(description.type, {
-          polite: this.options.polite,
-          makingOffer: this.makingOffer,
-          signalingState: this.pc.signalingState,
+        this.#ignoreOffer = shouldIgnoreOffer(description.type, {
+          polite: this.#options.polite,
+          makingOffer: this.#makingOffer,
+          signalingState: this.#pc.signalingState,
         });
-        if (this.ignoreOffer) return;
+        if (this.#ignoreOffer) return;
         // The polite side's implicit rollback happens inside setRemoteDescription.
-        await this.pc.setRemoteDescription(description);
+        await this.#pc.setRemoteDescription(description);
         if (description.type === "offer") {
-          this.adoptOfferedTransceivers();
-          await this.pc.setLocalDescription();
-          this.options.sendSignal({ description: this.pc.localDescription!.toJSON() });
+          this.#adoptOfferedTransceivers();
+          await this.#pc.setLocalDescription();
+          this.#options.sendSignal({ description: this.#pc.localDescription!.toJSON() });
         }
       } else {
         try {
-          await this.pc.addIceCandidate(signal.candidate);
+          await this.#pc.addIceCandidate(signal.candidate);
         } catch (error) {
           // Candidates for an offer we ignored are expected to fail.
-          if (!this.ignoreOffer) throw error;
+          if (!this.#ignoreOffer) throw error;
         }
       }
     } catch (error) {
@@ -132,34 +135,34 @@ export class PeerLink {
 
   /** Send another video track (the screen, or the camera again); `null` sends nothing. */
   async replaceVideoTrack(track: MediaStreamTrack | null): Promise<void> {
-    await this.videoTransceiver.sender.replaceTrack(track);
+    await this.#videoTransceiver.sender.replaceTrack(track);
     // A peer that joined without a camera has a receive-only transceiver; sending
     // on it changes the direction, which renegotiates through negotiationneeded.
-    if (track && this.videoTransceiver.direction === "recvonly") this.videoTransceiver.direction = "sendrecv";
+    if (track && this.#videoTransceiver.direction === "recvonly") this.#videoTransceiver.direction = "sendrecv";
   }
 
   sendChat(text: string): boolean {
     const frame = encodeChat(text);
     if (!frame || !this.chatOpen) return false;
-    this.chatChannel!.send(frame);
+    this.#chatChannel!.send(frame);
     return true;
   }
 
   async quality(): Promise<ConnectionQuality> {
-    const report = await this.pc.getStats();
+    const report = await this.#pc.getStats();
     return summarizeStats(report.values() as Iterable<{ id: string; type: string } & Record<string, unknown>>);
   }
 
   /** The code for this pair of certificates, once both descriptions are in place. */
   async verificationCode(): Promise<string | null> {
-    const local = this.pc.localDescription?.sdp;
-    const remote = this.pc.remoteDescription?.sdp;
+    const local = this.#pc.localDescription?.sdp;
+    const remote = this.#pc.remoteDescription?.sdp;
     return local && remote ? verificationCode(local, remote) : null;
   }
 
   close(): void {
-    this.chatChannel?.close();
-    this.pc.close();
+    this.#chatChannel?.close();
+    this.#pc.close();
   }
 
   /**
@@ -168,26 +171,26 @@ export class PeerLink {
    * in the next offer, and a screen share would go out on one of them, unseen.
    * Stop each one and use the offer's transceiver of its kind instead.
    */
-  private adoptOfferedTransceivers(): void {
-    for (const placeholder of this.pc.getTransceivers()) {
+  #adoptOfferedTransceivers(): void {
+    for (const placeholder of this.#pc.getTransceivers()) {
       if (placeholder.mid !== null || placeholder.currentDirection === "stopped" || placeholder.direction === "stopped") continue;
       const kind = placeholder.receiver.track.kind;
-      const offered = this.pc.getTransceivers().find((t) => t.mid !== null && t.receiver.track.kind === kind && !t.sender.track);
+      const offered = this.#pc.getTransceivers().find((t) => t.mid !== null && t.receiver.track.kind === kind && !t.sender.track);
       if (!offered) continue;
       placeholder.stop();
-      if (placeholder === this.videoTransceiver) this.videoTransceiver = offered;
+      if (placeholder === this.#videoTransceiver) this.#videoTransceiver = offered;
     }
   }
 
-  private async offer(): Promise<void> {
+  async #offer(): Promise<void> {
     try {
-      this.makingOffer = true;
-      await this.pc.setLocalDescription();
-      this.options.sendSignal({ description: this.pc.localDescription!.toJSON() });
+      this.#makingOffer = true;
+      await this.#pc.setLocalDescription();
+      this.#options.sendSignal({ description: this.#pc.localDescription!.toJSON() });
     } catch (error) {
       console.warn("samtale: could not make an offer", error);
     } finally {
-      this.makingOffer = false;
+      this.#makingOffer = false;
     }
   }
 }

@@ -43,21 +43,23 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
   chatLines: ChatLine[] = [];
   quality: ConnectionQuality | null = null;
 
-  private readonly peers = new Map<string, RemotePeer>();
-  private you = "";
-  private iceServers: IceServer[] = [];
-  private policy: Policy | null = null;
-  private screenTrack: MediaStreamTrack | null = null;
+  readonly #peers = new Map<string, RemotePeer>();
+  #you = "";
+  #iceServers: IceServer[] = [];
+  #policy: Policy | null = null;
+  #screenTrack: MediaStreamTrack | null = null;
   /** The browser's screen picker is open. */
-  private pickingScreen = false;
+  #pickingScreen = false;
   /** The call is over: nothing may start again (a screen picked after the end, say). */
-  private closed = false;
-  private statsTimer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+  #statsTimer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly options: PeerMeshOptions,
-  ) {
+  readonly #host: ReactiveControllerHost;
+  readonly #options: PeerMeshOptions;
+
+  constructor(host: ReactiveControllerHost, options: PeerMeshOptions) {
+    this.#host = host;
+    this.#options = options;
     host.addController(this);
   }
 
@@ -68,17 +70,17 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
 
   /** Everyone else in the call, in the order they came. */
   get remotes(): RemotePeer[] {
-    return [...this.peers.values()];
+    return [...this.#peers.values()];
   }
 
   /** In a pair, the one code both people read aloud; `null` before the link is up and in a group. */
   get pairCode(): string | null {
-    if (this.policy?.mode !== "pair") return null;
+    if (this.#policy?.mode !== "pair") return null;
     return this.remotes.find((peer) => peer.verificationCode)?.verificationCode ?? null;
   }
 
   get sharingScreen(): boolean {
-    return this.screenTrack !== null;
+    return this.#screenTrack !== null;
   }
 
   /** Chat can be sent while any peer's channel is open. */
@@ -88,7 +90,7 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
 
   /** `participants` as the element shows them: in a group, each remote one with its own code. */
   withCodes(participants: readonly Participant[]): CallParticipant[] {
-    if (this.policy?.mode !== "group") return [...participants];
+    if (this.#policy?.mode !== "group") return [...participants];
     return this.remotes.reduce<CallParticipant[]>(
       (list, peer) => (peer.verificationCode ? withVerificationCode(list, peer.id, peer.verificationCode) : list),
       [...participants],
@@ -99,174 +101,174 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
   // Who is in the call (the session's PeerDirectory)
 
   restart(you: Participant, participants: Participant[], iceServers: IceServer[], policy: Policy): void {
-    this.closed = false;
-    this.you = you.id;
-    this.iceServers = iceServers;
-    this.policy = policy;
-    for (const peer of this.peers.values()) peer.closeLink();
-    this.peers.clear();
+    this.#closed = false;
+    this.#you = you.id;
+    this.#iceServers = iceServers;
+    this.#policy = policy;
+    for (const peer of this.#peers.values()) peer.closeLink();
+    this.#peers.clear();
     // Those already in the call offer to a newcomer once greeted (negotiation.ts).
     for (const participant of participants) {
       if (participant.id === you.id) continue;
-      this.peers.set(participant.id, new RemotePeer(participant));
-      this.options.send(participant.id, { hello: true });
+      this.#peers.set(participant.id, new RemotePeer(participant));
+      this.#options.send(participant.id, { hello: true });
     }
-    clearInterval(this.statsTimer);
-    this.statsTimer = setInterval(() => void this.refreshQuality(), STATS_INTERVAL_MS);
-    this.host.requestUpdate();
+    clearInterval(this.#statsTimer);
+    this.#statsTimer = setInterval(() => void this.#refreshQuality(), STATS_INTERVAL_MS);
+    this.#host.requestUpdate();
   }
 
   add(participant: Participant): void {
-    if (participant.id === this.you) return;
-    const peer = this.peers.get(participant.id);
+    if (participant.id === this.#you) return;
+    const peer = this.#peers.get(participant.id);
     if (!peer) {
-      this.peers.set(participant.id, new RemotePeer(participant));
+      this.#peers.set(participant.id, new RemotePeer(participant));
       return;
     }
     // Back on a new page: its hello follows, and we offer then.
     peer.participant = participant;
-    this.closeLink(peer);
+    this.#closeLink(peer);
   }
 
   remove(id: string): void {
-    const peer = this.peers.get(id);
+    const peer = this.#peers.get(id);
     if (!peer) return;
-    this.closeLink(peer);
-    this.peers.delete(id);
+    this.#closeLink(peer);
+    this.#peers.delete(id);
   }
 
   /** A peer's signal, parsed once here; the link gets it typed. */
   receive(from: string, data: SignalData): void {
-    const peer = this.peers.get(from);
+    const peer = this.#peers.get(from);
     const signal = parsePeerSignal(data);
     if (!peer || !signal) return;
     if ("hello" in signal) {
       // A newcomer greets us: we start a fresh connection, which makes the offer.
-      this.closeLink(peer);
-      this.openLink(peer);
+      this.#closeLink(peer);
+      this.#openLink(peer);
       return;
     }
     if (peer.link && "description" in signal && signal.description.type === "offer" && isNewSession(peer.link.remoteSdp, signal.description.sdp)) {
-      this.closeLink(peer);
+      this.#closeLink(peer);
     }
-    void (peer.link ?? this.openLink(peer)).handleSignal(signal);
+    void (peer.link ?? this.#openLink(peer)).handleSignal(signal);
   }
 
   close(): void {
-    this.closed = true;
-    clearInterval(this.statsTimer);
-    for (const peer of this.peers.values()) peer.closeLink();
-    this.peers.clear();
-    this.screenTrack?.stop();
-    this.screenTrack = null;
-    this.host.requestUpdate();
+    this.#closed = true;
+    clearInterval(this.#statsTimer);
+    for (const peer of this.#peers.values()) peer.closeLink();
+    this.#peers.clear();
+    this.#screenTrack?.stop();
+    this.#screenTrack = null;
+    this.#host.requestUpdate();
   }
 
   // ---------------------------------------------------------------------------
   // Screen and chat
 
   async toggleScreenShare(): Promise<void> {
-    if (this.screenTrack) return this.stopScreenShare();
+    if (this.#screenTrack) return this.#stopScreenShare();
     // A second click while the browser's picker is open would start a second capture.
-    if (this.pickingScreen) return;
-    this.pickingScreen = true;
+    if (this.#pickingScreen) return;
+    this.#pickingScreen = true;
     try {
       const display = await navigator.mediaDevices.getDisplayMedia({ video: true });
       const track = display.getVideoTracks()[0];
       // The call ended while the picker was open: nothing may go on capturing.
-      if (!track || this.closed) {
+      if (!track || this.#closed) {
         for (const t of display.getTracks()) t.stop();
         return;
       }
-      this.screenTrack = track;
-      this.host.requestUpdate();
+      this.#screenTrack = track;
+      this.#host.requestUpdate();
       // The browser's own "Stop sharing" button ends the track.
-      track.addEventListener("ended", () => void this.stopScreenShare());
-      for (const peer of this.peers.values()) await peer.link?.replaceVideoTrack(track);
-      this.options.events.sharingStarted();
+      track.addEventListener("ended", () => void this.#stopScreenShare());
+      for (const peer of this.#peers.values()) await peer.link?.replaceVideoTrack(track);
+      this.#options.events.sharingStarted();
     } catch {
       // Cancelled in the browser's picker: nothing to do.
     } finally {
-      this.pickingScreen = false;
+      this.#pickingScreen = false;
     }
   }
 
-  private async stopScreenShare(): Promise<void> {
-    const track = this.screenTrack;
+  async #stopScreenShare(): Promise<void> {
+    const track = this.#screenTrack;
     if (!track) return;
-    this.screenTrack = null;
-    this.host.requestUpdate();
+    this.#screenTrack = null;
+    this.#host.requestUpdate();
     track.stop();
-    const camera = this.options.localStream()?.getVideoTracks()[0] ?? null;
-    for (const peer of this.peers.values()) await peer.link?.replaceVideoTrack(camera);
+    const camera = this.#options.localStream()?.getVideoTracks()[0] ?? null;
+    for (const peer of this.#peers.values()) await peer.link?.replaceVideoTrack(camera);
   }
 
   sendChat(text: string): void {
     let sent = false;
-    for (const peer of this.peers.values()) sent = peer.link?.sendChat(text) || sent;
+    for (const peer of this.#peers.values()) sent = peer.link?.sendChat(text) || sent;
     if (!sent) return;
-    this.chatLines = [...this.chatLines, { from: this.you, text, at: Date.now() }];
-    this.host.requestUpdate();
+    this.chatLines = [...this.chatLines, { from: this.#you, text, at: Date.now() }];
+    this.#host.requestUpdate();
   }
 
   // ---------------------------------------------------------------------------
   // Links
 
-  private openLink(peer: RemotePeer): Link {
-    const current = () => peer.link === link && this.peers.get(peer.id) === peer;
-    const link = (this.options.createLink ?? ((o) => new PeerLink(o)))({
+  #openLink(peer: RemotePeer): Link {
+    const current = () => peer.link === link && this.#peers.get(peer.id) === peer;
+    const link = (this.#options.createLink ?? ((o) => new PeerLink(o)))({
       remoteId: peer.id,
-      polite: isPolite(this.you, peer.id),
-      iceServers: this.iceServers,
-      localStream: this.options.localStream(),
-      chat: this.policy?.chat ?? false,
-      sendSignal: (data) => this.options.send(peer.id, data),
+      polite: isPolite(this.#you, peer.id),
+      iceServers: this.#iceServers,
+      localStream: this.#options.localStream(),
+      chat: this.#policy?.chat ?? false,
+      sendSignal: (data) => this.#options.send(peer.id, data),
       onRemoteMedia: (stream) => {
         if (!current()) return;
         peer.stream = stream;
-        this.host.requestUpdate();
+        this.#host.requestUpdate();
       },
       onConnectionState: (state) => {
         if (!current()) return;
         peer.connectionState = state;
-        this.host.requestUpdate();
-        if (state === "connected") void this.onConnected(peer, link);
+        this.#host.requestUpdate();
+        if (state === "connected") void this.#onConnected(peer, link);
       },
       onChat: (text) => {
         this.chatLines = [...this.chatLines, { from: peer.id, text, at: Date.now() }];
-        this.host.requestUpdate();
-        this.options.events.chat(peer, text);
+        this.#host.requestUpdate();
+        this.#options.events.chat(peer, text);
       },
-      onChatReady: () => this.host.requestUpdate(),
+      onChatReady: () => this.#host.requestUpdate(),
     });
     peer.link = link;
-    if (this.screenTrack) void link.replaceVideoTrack(this.screenTrack);
+    if (this.#screenTrack) void link.replaceVideoTrack(this.#screenTrack);
     return link;
   }
 
-  private closeLink(peer: RemotePeer): void {
+  #closeLink(peer: RemotePeer): void {
     if (!peer.link) return;
     // The code belonged to that connection; the next one brings its own.
     const hadCode = peer.verificationCode !== null;
     peer.closeLink();
-    this.host.requestUpdate();
-    if (hadCode && this.policy?.mode === "group") this.options.events.codesChanged();
+    this.#host.requestUpdate();
+    if (hadCode && this.#policy?.mode === "group") this.#options.events.codesChanged();
   }
 
-  private async onConnected(peer: RemotePeer, link: Link): Promise<void> {
+  async #onConnected(peer: RemotePeer, link: Link): Promise<void> {
     const code = await link.verificationCode();
     if (!code || peer.link !== link) return;
-    void this.refreshQuality();
+    void this.#refreshQuality();
     if (code === peer.verificationCode) return;
     peer.verificationCode = code;
-    this.host.requestUpdate();
-    if (this.policy?.mode === "group") this.options.events.codesChanged();
-    else this.options.events.pairCode(code);
+    this.#host.requestUpdate();
+    if (this.#policy?.mode === "group") this.#options.events.codesChanged();
+    else this.#options.events.pairCode(code);
   }
 
-  private async refreshQuality(): Promise<void> {
+  async #refreshQuality(): Promise<void> {
     const links = this.remotes.filter((peer) => peer.connectionState === "connected").map((peer) => peer.link!);
     this.quality = weakestQuality(await Promise.all(links.map((link) => link.quality())));
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

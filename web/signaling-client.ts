@@ -38,164 +38,168 @@ export interface SignalingOptions {
 const PING_INTERVAL_MS = 20_000;
 
 export class SignalingClient {
-  private socket: WebSocket | null = null;
-  private pingTimer: ReturnType<typeof setInterval> | undefined;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private attempt = 0;
-  private closedForGood = false;
+  #socket: WebSocket | null = null;
+  #pingTimer: ReturnType<typeof setInterval> | undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #attempt = 0;
+  #closedForGood = false;
   /** Whether the last join presented a guest's resume rather than a code or token. */
-  private presentedResume = false;
+  #presentedResume = false;
 
-  constructor(private readonly options: SignalingOptions) {}
+  readonly #options: SignalingOptions;
+
+  constructor(options: SignalingOptions) {
+    this.#options = options;
+  }
 
   get isOpen(): boolean {
-    return this.socket?.readyState === WebSocket.OPEN;
+    return this.#socket?.readyState === WebSocket.OPEN;
   }
 
   /** Join and open the socket; rejects with a `CallError` when the server refuses. */
   async connect(): Promise<void> {
     let ticket: string;
     try {
-      ticket = await this.fetchTicket();
+      ticket = await this.#fetchTicket();
     } catch (error) {
       // A guest reloading after the host said no: their resume is refused.
-      if (error instanceof CallError && error.code === "forbidden" && this.presentedResume) {
-        this.closedForGood = true;
-        this.options.onClosed("denied");
+      if (error instanceof CallError && error.code === "forbidden" && this.#presentedResume) {
+        this.#closedForGood = true;
+        this.#options.onClosed("denied");
         return;
       }
       throw error;
     }
     // Closed (left, removed) while the ticket was on its way.
-    if (this.closedForGood) return;
-    await this.openSocket(ticket);
+    if (this.#closedForGood) return;
+    await this.#openSocket(ticket);
   }
 
   send(message: ClientMessage): boolean {
     if (!this.isOpen) return false;
-    this.socket!.send(JSON.stringify(message));
+    this.#socket!.send(JSON.stringify(message));
     return true;
   }
 
   /** Close for good: no reconnection, and no resume remembered from an answer still on its way. */
   close(): void {
-    this.closedForGood = true;
-    clearInterval(this.pingTimer);
-    clearTimeout(this.retryTimer);
-    this.socket?.close(1000, "left");
-    this.socket = null;
+    this.#closedForGood = true;
+    clearInterval(this.#pingTimer);
+    clearTimeout(this.#retryTimer);
+    this.#socket?.close(1000, "left");
+    this.#socket = null;
   }
 
   /** `DELETE` the consultation with the host's token, for when the socket is not there. */
   async endByRequest(): Promise<void> {
-    if (!("token" in this.options.credential)) throw new CallError("forbidden", "Only the host can end the consultation.");
-    const response = await request(this.url(`/api/v1/consultations/${encodeURIComponent(this.options.consultation)}`), {
+    if (!("token" in this.#options.credential)) throw new CallError("forbidden", "Only the host can end the consultation.");
+    const response = await request(this.#url(`/api/v1/consultations/${encodeURIComponent(this.#options.consultation)}`), {
       method: "DELETE",
-      headers: { authorization: `Bearer ${this.options.credential.token}` },
+      headers: { authorization: `Bearer ${this.#options.credential.token}` },
     });
     if (!response.ok && response.status !== 404 && response.status !== 410) throw await errorFrom(response);
   }
 
-  private url(path: string): string {
-    return apiUrl(this.options.apiBase, path, location.origin);
+  #url(path: string): string {
+    return apiUrl(this.#options.apiBase, path, location.origin);
   }
 
-  private async fetchTicket(): Promise<string> {
-    const { credential, consultation } = this.options;
+  async #fetchTicket(): Promise<string> {
+    const { credential, consultation } = this.#options;
     const headers: Record<string, string> = { "content-type": "application/json" };
     let body: Record<string, string> = {};
-    const resume = this.options.resume.recall();
+    const resume = this.#options.resume.recall();
     if ("token" in credential) headers.authorization = `Bearer ${credential.token}`;
     else body = resume ? { resume } : { code: credential.code };
 
-    const joinUrl = this.url(`/api/v1/consultations/${encodeURIComponent(consultation)}/join`);
+    const joinUrl = this.#url(`/api/v1/consultations/${encodeURIComponent(consultation)}/join`);
     let response = await request(joinUrl, { method: "POST", headers, body: JSON.stringify(body) });
-    this.presentedResume = "resume" in body;
+    this.#presentedResume = "resume" in body;
     if (response.status === 401 && "resume" in body && "code" in credential) {
       // A stale resume from an earlier visit: the code may still be fresh.
-      this.options.resume.forget();
-      this.presentedResume = false;
+      this.#options.resume.forget();
+      this.#presentedResume = false;
       response = await request(joinUrl, { method: "POST", headers, body: JSON.stringify({ code: credential.code }) });
     }
     if (!response.ok) throw await errorFrom(response);
     const answer = (await response.json()) as JoinResponse;
     // A guest who left while this answer was on its way must not slip back in on a reload.
-    if (answer.resume && !this.closedForGood) this.options.resume.remember(answer.resume);
+    if (answer.resume && !this.#closedForGood) this.#options.resume.remember(answer.resume);
     return answer.ticket;
   }
 
-  private openSocket(ticket: string): Promise<void> {
-    const path = `/api/v1/consultations/${encodeURIComponent(this.options.consultation)}/ws?ticket=${encodeURIComponent(ticket)}`;
-    const socket = new WebSocket(webSocketUrl(this.url(path)));
-    this.socket = socket;
+  #openSocket(ticket: string): Promise<void> {
+    const path = `/api/v1/consultations/${encodeURIComponent(this.#options.consultation)}/ws?ticket=${encodeURIComponent(ticket)}`;
+    const socket = new WebSocket(webSocketUrl(this.#url(path)));
+    this.#socket = socket;
     return new Promise((resolve, reject) => {
       let opened = false;
       socket.addEventListener("open", () => {
         opened = true;
-        this.attempt = 0;
-        clearInterval(this.pingTimer);
-        this.pingTimer = setInterval(() => {
+        this.#attempt = 0;
+        clearInterval(this.#pingTimer);
+        this.#pingTimer = setInterval(() => {
           if (socket.readyState === WebSocket.OPEN) socket.send("ping");
         }, PING_INTERVAL_MS);
         resolve();
       });
       socket.addEventListener("message", (event) => {
-        if (socket !== this.socket || typeof event.data !== "string") return;
+        if (socket !== this.#socket || typeof event.data !== "string") return;
         const message = parseServerMessage(event.data);
-        if (message) this.options.onMessage(message);
+        if (message) this.#options.onMessage(message);
       });
       socket.addEventListener("close", (event) => {
         // Before it opened, whoever waits must hear, also when close() gave it up.
         if (!opened) reject(new CallError("network", "The connection to the service could not be opened."));
-        if (socket !== this.socket) return;
-        clearInterval(this.pingTimer);
-        this.socket = null;
-        if (opened) this.onSocketClosed(event.code);
+        if (socket !== this.#socket) return;
+        clearInterval(this.#pingTimer);
+        this.#socket = null;
+        if (opened) this.#onSocketClosed(event.code);
       });
     });
   }
 
-  private onSocketClosed(code: number): void {
-    if (this.closedForGood) return;
+  #onSocketClosed(code: number): void {
+    if (this.#closedForGood) return;
     const outcome = closeOutcome(code);
     if (outcome !== "reconnect") {
       // A denied guest keeps the resume: on a reload it is refused, and the
       // page says "not admitted" again instead of "this code was used".
-      this.closedForGood = true;
-      this.options.onClosed(outcome);
+      this.#closedForGood = true;
+      this.#options.onClosed(outcome);
       return;
     }
-    this.options.onReconnecting();
-    this.scheduleReconnect();
+    this.#options.onReconnecting();
+    this.#scheduleReconnect();
   }
 
-  private scheduleReconnect(): void {
-    const delay = delayBeforeAttempt(this.attempt++);
+  #scheduleReconnect(): void {
+    const delay = delayBeforeAttempt(this.#attempt++);
     if (delay === null) {
-      this.closedForGood = true;
-      this.options.onFailed(new CallError("network", "The connection was lost and could not be restored."));
+      this.#closedForGood = true;
+      this.#options.onFailed(new CallError("network", "The connection was lost and could not be restored."));
       return;
     }
-    this.retryTimer = setTimeout(() => void this.reconnect(), delay);
+    this.#retryTimer = setTimeout(() => void this.#reconnect(), delay);
   }
 
-  private async reconnect(): Promise<void> {
-    if (this.closedForGood) return;
+  async #reconnect(): Promise<void> {
+    if (this.#closedForGood) return;
     try {
-      const ticket = await this.fetchTicket();
-      if (this.closedForGood) return;
-      await this.openSocket(ticket);
+      const ticket = await this.#fetchTicket();
+      if (this.#closedForGood) return;
+      await this.#openSocket(ticket);
     } catch (error) {
-      if (this.closedForGood) return;
+      if (this.#closedForGood) return;
       if (error instanceof CallError && !isWorthRetrying(error.code)) {
-        this.closedForGood = true;
+        this.#closedForGood = true;
         // An ended consultation answers 404/410; a denied guest's resume 403.
-        if (error.code === "not_found" || error.code === "gone") this.options.onClosed("ended");
-        else if (error.code === "forbidden" && !("token" in this.options.credential)) this.options.onClosed("denied");
-        else this.options.onFailed(error);
+        if (error.code === "not_found" || error.code === "gone") this.#options.onClosed("ended");
+        else if (error.code === "forbidden" && !("token" in this.#options.credential)) this.#options.onClosed("denied");
+        else this.#options.onFailed(error);
         return;
       }
-      this.scheduleReconnect();
+      this.#scheduleReconnect();
     }
   }
 }

@@ -81,43 +81,43 @@ export class SamtaleCall extends LitElement {
 
   /** Recent screen reader announcements, each its own node in the live region. */
   @state() private announcements: { id: number; text: string }[] = [];
-  private announced = 0;
+  #announced = 0;
   /** The admitted people as last told to the page: the one list `participants` and its event share. */
-  private shownParticipants: CallParticipant[] = [];
+  #shownParticipants: CallParticipant[] = [];
 
-  private readonly media = new LocalMedia(this);
-  private readonly mesh: PeerMesh = new PeerMesh(this, {
-    send: (to, data) => void this.session.send({ type: "signal", to, data }),
-    localStream: () => this.media.stream,
+  readonly #media = new LocalMedia(this);
+  readonly #mesh: PeerMesh = new PeerMesh(this, {
+    send: (to, data) => void this.#session.send({ type: "signal", to, data }),
+    localStream: () => this.#media.stream,
     events: {
-      pairCode: (code) => this.emit("samtale-verification", { code }),
-      codesChanged: () => this.participantsChanged(),
-      chat: (peer, text) => this.announce(msg(str`Message from ${displayName(peer.participant)}: ${text}`, { id: "announce.chat" })),
-      sharingStarted: () => this.announce(msg("You are sharing your screen.", { id: "announce.sharing" })),
+      pairCode: (code) => this.#emit("samtale-verification", { code }),
+      codesChanged: () => this.#participantsChanged(),
+      chat: (peer, text) => this.#announce(msg(str`Message from ${displayName(peer.participant)}: ${text}`, { id: "announce.chat" })),
+      sharingStarted: () => this.#announce(msg("You are sharing your screen.", { id: "announce.sharing" })),
     },
   });
-  private readonly session: CallSession = new CallSession(this, {
+  readonly #session: CallSession = new CallSession(this, {
     config: () => ({ apiBase: this.apiBase, consultation: this.consultation, token: this.token, code: this.code }),
-    peers: this.mesh,
+    peers: this.#mesh,
     events: {
       stateChanged: (state) => {
         this.setAttribute("state", state);
-        this.emit("samtale-state", { state });
+        this.#emit("samtale-state", { state });
       },
-      participantsChanged: () => this.participantsChanged(),
+      participantsChanged: () => this.#participantsChanged(),
       knocked: (participant) => {
-        this.emit("samtale-knock", { participant });
+        this.#emit("samtale-knock", { participant });
         playKnockCue();
-        this.announce(msg(str`${displayName(participant)} is waiting to join.`, { id: "announce.knock" }));
+        this.#announce(msg(str`${displayName(participant)} is waiting to join.`, { id: "announce.knock" }));
       },
       welcomed: (firstTime) => {
-        if (firstTime) this.announce(msg("You are in the consultation.", { id: "announce.in-call" }));
+        if (firstTime) this.#announce(msg("You are in the consultation.", { id: "announce.in-call" }));
       },
-      peerJoined: (participant) => this.announce(msg(str`${displayName(participant)} joined.`, { id: "announce.joined" })),
-      peerLeft: (participant) => this.announce(msg(str`${displayName(participant)} left.`, { id: "announce.left" })),
-      ended: (reason) => this.emit("samtale-ended", { reason }),
-      reported: (error) => this.emit("samtale-error", { code: error.code, message: error.message }),
-      released: () => this.media.stop(),
+      peerJoined: (participant) => this.#announce(msg(str`${displayName(participant)} joined.`, { id: "announce.joined" })),
+      peerLeft: (participant) => this.#announce(msg(str`${displayName(participant)} left.`, { id: "announce.left" })),
+      ended: (reason) => this.#emit("samtale-ended", { reason }),
+      reported: (error) => this.#emit("samtale-error", { code: error.code, message: error.message }),
+      released: () => this.#media.stop(),
     },
   });
 
@@ -131,27 +131,27 @@ export class SamtaleCall extends LitElement {
 
   /** Where the call is; reflected as the `state` attribute. */
   get state(): CallState {
-    return this.session.state;
+    return this.#session.state;
   }
 
   /** Your own participant, once the server said who you are. */
   get you(): Participant | null {
-    return this.session.you;
+    return this.#session.you;
   }
 
   /** Every admitted participant, yourself included; in a group each remote one carries `verificationCode`. */
   get participants(): CallParticipant[] {
-    return this.shownParticipants;
+    return this.#shownParticipants;
   }
 
   /** People waiting in the lobby (host only). */
   get knocking(): Participant[] {
-    return this.session.waiting;
+    return this.#session.waiting;
   }
 
   /** In a pair, `"123 456"` once the media connection is up; `null` before and in group mode. */
   get verificationCode(): string | null {
-    return this.mesh.pairCode;
+    return this.#mesh.pairCode;
   }
 
   // ---------------------------------------------------------------------------
@@ -159,26 +159,26 @@ export class SamtaleCall extends LitElement {
 
   /** Leave the device check and join. Resolves once the connection to the service is open. */
   async join(): Promise<void> {
-    await this.session.join(async () => {
+    await this.#session.join(async () => {
       // Without it there is no call at all; a missing camera is only a device check note.
       if (typeof RTCPeerConnection !== "function") throw new CallError("unsupported", "This browser cannot make video calls.");
-      await this.media.start();
+      await this.#media.start();
     });
   }
 
   /** Let a waiting person in (host). */
   async admit(id: string): Promise<void> {
-    this.session.decide("admit", id);
+    this.#session.decide("admit", id);
   }
 
   /** Turn a waiting person away (host). */
   async deny(id: string): Promise<void> {
-    this.session.decide("deny", id);
+    this.#session.decide("deny", id);
   }
 
   /** End the consultation for everyone (host). Resolves once it has ended. */
   async end(): Promise<void> {
-    await this.session.end();
+    await this.#session.end();
   }
 
   /**
@@ -188,7 +188,7 @@ export class SamtaleCall extends LitElement {
    * period to come back, after which it ends).
    */
   async leave(): Promise<void> {
-    this.session.leave();
+    this.#session.leave();
   }
 
   // ---------------------------------------------------------------------------
@@ -196,15 +196,15 @@ export class SamtaleCall extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.applyLocale();
+    this.#applyLocale();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("lang") && this.isConnected) this.applyLocale();
+    if (changed.has("lang") && this.isConnected) this.#applyLocale();
   }
 
   /** The `lang` attribute's language, else the browser's (one locale per page). */
-  private applyLocale(): void {
+  #applyLocale(): void {
     void useLocale(chooseLocale(this.lang, navigator.languages ?? [navigator.language]));
   }
 
@@ -213,11 +213,11 @@ export class SamtaleCall extends LitElement {
     // Start after the first render, when the page has set every attribute.
     // A reload of a tab that was already in (or waiting for) this consultation
     // goes straight back: the person chose their devices the first time.
-    if (this.noDeviceCheck || this.session.resumesAfterReload) {
+    if (this.noDeviceCheck || this.#session.resumesAfterReload) {
       this.join().catch(() => undefined); // failure already shown and reported
     } else {
-      this.session.check();
-      void this.media.start();
+      this.#session.check();
+      void this.#media.start();
     }
   }
 
@@ -225,8 +225,8 @@ export class SamtaleCall extends LitElement {
     // The chosen speaker applies to every remote video that can route audio.
     const videos = this.renderRoot.querySelectorAll<HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> }>("video.remote");
     for (const video of videos) {
-      if (this.media.speakerId && video.setSinkId && (video as { sinkId?: string }).sinkId !== this.media.speakerId) {
-        void video.setSinkId(this.media.speakerId).catch(() => undefined);
+      if (this.#media.speakerId && video.setSinkId && (video as { sinkId?: string }).sinkId !== this.#media.speakerId) {
+        void video.setSinkId(this.#media.speakerId).catch(() => undefined);
       }
     }
   }
@@ -235,12 +235,12 @@ export class SamtaleCall extends LitElement {
   // Telling the page and screen readers
 
   /** The one place `samtale-participants` is fired: the roster changed, or a group code came or went. */
-  private participantsChanged(): void {
-    this.shownParticipants = this.mesh.withCodes(this.session.roster);
-    this.emit("samtale-participants", { participants: this.shownParticipants });
+  #participantsChanged(): void {
+    this.#shownParticipants = this.#mesh.withCodes(this.#session.roster);
+    this.#emit("samtale-participants", { participants: this.#shownParticipants });
   }
 
-  private emit<K extends SamtaleEventName>(type: K, detail: SamtaleEventDetails[K]): void {
+  #emit<K extends SamtaleEventName>(type: K, detail: SamtaleEventDetails[K]): void {
     this.dispatchEvent(samtaleEvent(type, detail));
   }
 
@@ -249,8 +249,8 @@ export class SamtaleCall extends LitElement {
    * message is read as an addition: two messages in the same frame are both
    * read, and so is the same sentence twice. A few recent ones are kept.
    */
-  private announce(text: string): void {
-    this.announcements = [...this.announcements.slice(-4), { id: ++this.announced, text }];
+  #announce(text: string): void {
+    this.announcements = [...this.announcements.slice(-4), { id: ++this.#announced, text }];
   }
 
   // ---------------------------------------------------------------------------
@@ -259,58 +259,58 @@ export class SamtaleCall extends LitElement {
   override render() {
     // The element's text is in the active locale, whatever the page's own lang.
     return html`<div lang=${activeLocale()}>
-      ${this.renderState()}
+      ${this.#renderState()}
       <div class="visually-hidden" role="status" aria-live="polite">
         ${repeat(this.announcements, (a) => a.id, (a) => html`<p>${a.text}</p>`)}
       </div>
     </div>`;
   }
 
-  private renderState() {
-    switch (this.session.state) {
+  #renderState() {
+    switch (this.#session.state) {
       case "idle":
         return nothing;
       case "checking":
-        return html`<samtale-device-check exportparts="local-video" .media=${this.media} @join=${() => void this.join().catch(() => undefined)}></samtale-device-check>`;
+        return html`<samtale-device-check exportparts="local-video" .media=${this.#media} @join=${() => void this.join().catch(() => undefined)}></samtale-device-check>`;
       case "joining":
         return joiningView();
       case "lobby":
-        return this.renderLobby();
+        return this.#renderLobby();
       case "reconnecting":
         // A guest still waiting to be let in keeps seeing the lobby, not an empty call.
-        if (!this.session.admitted) return html`${this.reconnectingBanner()}${this.session.you ? this.renderLobby() : joiningView()}`;
-        return this.renderCall();
+        if (!this.#session.admitted) return html`${this.#reconnectingBanner()}${this.#session.you ? this.#renderLobby() : joiningView()}`;
+        return this.#renderCall();
       case "connected":
-        return this.renderCall();
+        return this.#renderCall();
       case "ended":
         return endedView();
       case "denied":
         return deniedView();
       case "error":
-        return errorView(this.session.errorCode);
+        return errorView(this.#session.errorCode);
     }
   }
 
-  private renderLobby() {
-    return lobbyView(hostDisplayName(this.session.hostName), this.localVideo("lobby-self"), () => void this.leave());
+  #renderLobby() {
+    return lobbyView(hostDisplayName(this.#session.hostName), this.#localVideo("lobby-self"), () => void this.leave());
   }
 
-  private reconnectingBanner() {
+  #reconnectingBanner() {
     return html`<div class="banner" role="status">${msg("Connection lost. Reconnecting…", { id: "call.reconnecting" })}</div>`;
   }
 
-  private localVideo(className: string) {
-    if (!this.media.videoTrack || !this.media.cameraOn) return nothing;
-    return html`<video part="local-video" class=${className} .srcObject=${this.media.stream} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`;
+  #localVideo(className: string) {
+    if (!this.#media.videoTrack || !this.#media.cameraOn) return nothing;
+    return html`<video part="local-video" class=${className} .srcObject=${this.#media.stream} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`;
   }
 
-  private renderCall() {
-    const { isHost, roster, policy, you } = this.session;
+  #renderCall() {
+    const { isHost, roster, policy, you } = this.#session;
     const names = new Map(roster.map((p) => [p.id, displayName(p)]));
     // One video per remote whose media is up: no black boxes for a peer still connecting or gone.
-    const remotes = this.mesh.remotes.filter((peer) => peer.mediaUp);
+    const remotes = this.#mesh.remotes.filter((peer) => peer.mediaUp);
     return html`<div class="call">
-      ${this.session.state === "reconnecting" ? this.reconnectingBanner() : nothing}
+      ${this.#session.state === "reconnecting" ? this.#reconnectingBanner() : nothing}
       <div class="stage">
         ${remotes.length === 0
           ? html`<p class="alone">${msg("Waiting for the others to join…", { id: "call.alone" })}</p>`
@@ -319,28 +319,28 @@ export class SamtaleCall extends LitElement {
               (peer) => peer.id,
               (peer) => html`<video part="remote-video" class="remote" .srcObject=${peer.stream} autoplay playsinline aria-label=${displayName(peer.participant)}></video>`,
             )}
-        ${this.localVideo("self")}
+        ${this.#localVideo("self")}
       </div>
-      ${this.renderControls(isHost)}
+      ${this.#renderControls(isHost)}
       <div class="panel">
         ${isHost
           ? html`<samtale-knock-list
-              .knocking=${this.session.waiting}
+              .knocking=${this.#session.waiting}
               @admit=${(e: CustomEvent<string>) => void this.admit(e.detail).catch(() => undefined)}
               @deny=${(e: CustomEvent<string>) => void this.deny(e.detail).catch(() => undefined)}
             ></samtale-knock-list>`
           : nothing}
-        ${this.renderVerification()}
-        <samtale-participant-list class="card" part="participants" .participants=${this.shownParticipants} .you=${you?.id ?? ""}></samtale-participant-list>
+        ${this.#renderVerification()}
+        <samtale-participant-list class="card" part="participants" .participants=${this.#shownParticipants} .you=${you?.id ?? ""}></samtale-participant-list>
         ${policy?.chat
-          ? html`<samtale-chat-panel class="card" part="chat" .lines=${this.mesh.chatLines} .names=${names} ?ready=${this.mesh.chatReady} @send=${(e: CustomEvent<string>) => this.mesh.sendChat(e.detail)}></samtale-chat-panel>`
+          ? html`<samtale-chat-panel class="card" part="chat" .lines=${this.#mesh.chatLines} .names=${names} ?ready=${this.#mesh.chatReady} @send=${(e: CustomEvent<string>) => this.#mesh.sendChat(e.detail)}></samtale-chat-panel>`
           : nothing}
       </div>
     </div>`;
   }
 
-  private renderVerification() {
-    const code = this.mesh.pairCode;
+  #renderVerification() {
+    const code = this.#mesh.pairCode;
     if (!code) return nothing;
     return html`<div class="card">
       <h3>${msg("Verification code", { id: "verification.label" })}</h3>
@@ -349,21 +349,21 @@ export class SamtaleCall extends LitElement {
     </div>`;
   }
 
-  private renderControls(isHost: boolean) {
+  #renderControls(isHost: boolean) {
     const canShare = typeof navigator.mediaDevices?.getDisplayMedia === "function";
     return html`<div class="controls" part="controls" role="toolbar" aria-label=${msg("Call controls", { id: "controls.label" })}>
-      <button type="button" aria-pressed=${String(!this.media.microphoneOn)} ?disabled=${!this.media.audioTrack} @click=${() => this.media.setMicrophoneOn(!this.media.microphoneOn)}>
+      <button type="button" aria-pressed=${String(!this.#media.microphoneOn)} ?disabled=${!this.#media.audioTrack} @click=${() => this.#media.setMicrophoneOn(!this.#media.microphoneOn)}>
         ${msg("Mute", { id: "controls.mute" })}
       </button>
-      <button type="button" aria-pressed=${String(!this.media.cameraOn)} ?disabled=${!this.media.videoTrack} @click=${() => this.media.setCameraOn(!this.media.cameraOn)}>
+      <button type="button" aria-pressed=${String(!this.#media.cameraOn)} ?disabled=${!this.#media.videoTrack} @click=${() => this.#media.setCameraOn(!this.#media.cameraOn)}>
         ${msg("Camera off", { id: "controls.camera-off" })}
       </button>
       ${canShare
-        ? html`<button type="button" aria-pressed=${String(this.mesh.sharingScreen)} @click=${() => void this.mesh.toggleScreenShare()}>
+        ? html`<button type="button" aria-pressed=${String(this.#mesh.sharingScreen)} @click=${() => void this.#mesh.toggleScreenShare()}>
             ${msg("Share screen", { id: "controls.share" })}
           </button>`
         : nothing}
-      <samtale-connection-indicator .quality=${this.mesh.quality}></samtale-connection-indicator>
+      <samtale-connection-indicator .quality=${this.#mesh.quality}></samtale-connection-indicator>
       ${isHost
         ? html`<button type="button" class="danger end" @click=${() => void this.end().catch(() => undefined)}>${msg("End consultation", { id: "controls.end" })}</button>`
         : html`<button type="button" class="danger end" @click=${() => void this.leave().catch(() => undefined)}>${msg("Leave", { id: "controls.leave" })}</button>`}
