@@ -1,0 +1,267 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CallError } from "../../web/call-error.ts";
+import { CallSession, type PeerDirectory, type SessionEvents, type Signaling } from "../../web/call-session.ts";
+import { SignalingClient, type SignalingOptions } from "../../web/signaling-client.ts";
+import type { Participant, Policy, ServerMessage } from "../../worker/protocol.ts";
+import { FakeHost, memoryStorage } from "./fake-host.ts";
+
+const host: Participant = { id: "h", name: "Dr Berg", role: "host", verified: "token" };
+const guest: Participant = { id: "g", name: "Kari", role: "guest", verified: "code" };
+const other: Participant = { id: "o", name: "Ola", role: "guest", verified: "code" };
+const policy: Policy = { mode: "group", maxParticipants: 5, chat: true };
+const welcome = (you: Participant, participants: Participant[]): ServerMessage => ({
+  type: "welcome",
+  you,
+  participants,
+  iceServers: [],
+  policy,
+  expiresAt: "2099-01-01T00:00:00Z",
+});
+
+/** The line to the service, without a service: records what is sent, answers as told. */
+class FakeSignaling implements Signaling {
+  sent: unknown[] = [];
+  open = true;
+  closed = false;
+  endByRequest = vi.fn(async () => {});
+  constructor(readonly options: SignalingOptions) {}
+  async connect() {}
+  send(message: unknown) {
+    if (!this.open) return false;
+    this.sent.push(message);
+    return true;
+  }
+  close() {
+    this.closed = true;
+  }
+}
+
+let storage: ReturnType<typeof memoryStorage>;
+let signaling: FakeSignaling;
+let calls: string[];
+let peers: { [K in keyof PeerDirectory]: PeerDirectory[K] & ReturnType<typeof vi.fn<PeerDirectory[K]>> };
+
+function newSession(credential: { token?: string; code?: string } = { token: "jwt" }) {
+  calls = [];
+  const record = (name: string) => (...args: unknown[]) => void calls.push(`${name}${args.length ? ` ${JSON.stringify(args[0])}` : ""}`);
+  const events: SessionEvents = {
+    stateChanged: record("state"),
+    participantsChanged: record("participants"),
+    knocked: (p) => calls.push(`knock ${p.id}`),
+    welcomed: record("welcomed"),
+    peerJoined: (p) => calls.push(`joined ${p.id}`),
+    peerLeft: (p) => calls.push(`left ${p.id}`),
+    ended: record("ended"),
+    reported: (e) => calls.push(`error ${e.code}`),
+    released: record("released"),
+  };
+  peers = {
+    restart: vi.fn<PeerDirectory["restart"]>(),
+    add: vi.fn<PeerDirectory["add"]>(),
+    remove: vi.fn<PeerDirectory["remove"]>(),
+    receive: vi.fn<PeerDirectory["receive"]>(),
+    close: vi.fn<PeerDirectory["close"]>(),
+  };
+  const fakeHost = new FakeHost();
+  const session = new CallSession(fakeHost, {
+    config: () => ({ apiBase: null, consultation: "c1", token: credential.token ?? null, code: credential.code ?? null }),
+    peers,
+    events,
+    connect: (options) => (signaling = new FakeSignaling(options)),
+  });
+  return { session, fakeHost };
+}
+
+async function joined(credential?: { token?: string; code?: string }) {
+  const made = newSession(credential);
+  await made.session.join(async () => {});
+  return made;
+}
+
+beforeEach(() => {
+  storage = memoryStorage();
+  vi.stubGlobal("sessionStorage", storage);
+});
+afterEach(() => vi.unstubAllGlobals());
+
+describe("the call session's reducer", () => {
+  it("puts a guest in the lobby with the host's name, and lets them in on welcome", async () => {
+    const { session } = await joined({ code: "abc" });
+    session.receive({ type: "lobby", you: guest, hostName: "Dr Berg" });
+    expect(session.state).toBe("lobby");
+    expect(session.hostName).toBe("Dr Berg");
+    expect(session.admitted).toBe(false);
+
+    session.receive(welcome(guest, [host, guest]));
+    expect(session.state).toBe("connected");
+    expect(session.roster).toEqual([host, guest]);
+    expect(peers.restart).toHaveBeenCalledWith(guest, [host, guest], [], policy);
+    expect(storage.store.get("samtale:joined:c1")).toBe("1");
+    expect(calls).toEqual(['state "joining"', 'state "lobby"', 'state "connected"', "participants", "welcomed true"]);
+  });
+
+  it("starts media afresh on every welcome, but announces only the first", async () => {
+    const { session } = await joined();
+    session.receive(welcome(host, [host]));
+    calls.length = 0;
+    session.receive(welcome(host, [host, guest]));
+    expect(peers.restart).toHaveBeenCalledTimes(2);
+    expect(calls).toEqual(["participants", "welcomed false"]);
+  });
+
+  it("cues a knock once: a waiting person's knock repeated after a welcome is no news", async () => {
+    const { session } = await joined();
+    session.receive(welcome(host, [host]));
+    session.receive({ type: "knock", participant: guest });
+    session.receive({ type: "knock", participant: guest });
+    session.receive(welcome(host, [host]));
+    expect(session.waiting).toEqual([]);
+    session.receive({ type: "knock", participant: guest });
+    session.receive({ type: "knock", participant: other });
+    expect(session.waiting).toEqual([guest, other]);
+    expect(calls.filter((c) => c.startsWith("knock"))).toEqual(["knock g", "knock o"]);
+    session.receive({ type: "lobby-left", id: "o" });
+    expect(session.waiting).toEqual([guest]);
+  });
+
+  it("keeps the roster and tells the mesh who came and went", async () => {
+    const { session } = await joined();
+    session.receive(welcome(host, [host]));
+    session.receive({ type: "knock", participant: guest });
+    session.receive({ type: "peer-joined", participant: guest });
+    expect(session.roster).toEqual([host, guest]);
+    expect(session.waiting).toEqual([]);
+    expect(peers.add).toHaveBeenCalledWith(guest);
+    session.receive({ type: "peer-left", id: "g" });
+    expect(session.roster).toEqual([host]);
+    expect(peers.remove).toHaveBeenCalledWith("g");
+    expect(calls.slice(-4)).toEqual(["participants", "joined g", "participants", "left g"]);
+  });
+
+  it("hands the mesh signals from admitted people only", async () => {
+    const { session } = await joined();
+    session.receive(welcome(host, [host, guest]));
+    session.receive({ type: "signal", from: "g", data: { hello: true } });
+    session.receive({ type: "signal", from: "stranger", data: { hello: true } });
+    expect(peers.receive.mock.calls).toEqual([["g", { hello: true }]]);
+  });
+
+  it("reports a refused message without leaving the call", async () => {
+    const { session } = await joined();
+    session.receive(welcome(host, [host]));
+    session.receive({ type: "error", code: "rate_limited", message: "slow down" });
+    expect(session.state).toBe("connected");
+    expect(calls.at(-1)).toBe("error rate_limited");
+  });
+
+  it("ends on `ended`: everything released, the tab's memory of the consultation forgotten", async () => {
+    const { session } = await joined({ code: "abc" });
+    storage.setItem("samtale:resume:c1", "r");
+    session.receive(welcome(guest, [host, guest]));
+    session.receive({ type: "ended", reason: "host-ended" });
+    expect(session.state).toBe("ended");
+    expect(signaling.closed).toBe(true);
+    expect(peers.close).toHaveBeenCalled();
+    expect(storage.store.size).toBe(0);
+    expect(calls.slice(-3)).toEqual(["released", 'state "ended"', 'ended "host-ended"']);
+    // Final: nothing brings it back.
+    session.receive(welcome(guest, [host, guest]));
+    expect(session.state).toBe("ended");
+  });
+
+  it("treats a socket closed as denied as final, and keeps the resume so a reload is refused again", async () => {
+    const { session } = await joined({ code: "abc" });
+    storage.setItem("samtale:resume:c1", "r");
+    signaling.options.onClosed("denied");
+    expect(session.state).toBe("denied");
+    expect(storage.store.get("samtale:resume:c1")).toBe("r");
+  });
+
+  it("is the one owner of the resume: the signaling client reads and updates it through the session", async () => {
+    await joined({ code: "abc" });
+    signaling.options.resume.remember("r1");
+    expect(storage.store.get("samtale:resume:c1")).toBe("r1");
+    expect(signaling.options.resume.recall()).toBe("r1");
+    signaling.options.resume.forget();
+    expect(storage.store.has("samtale:resume:c1")).toBe(false);
+  });
+
+  it("forgets a guest's resume when they leave on purpose", async () => {
+    const { session } = await joined({ code: "abc" });
+    storage.setItem("samtale:resume:c1", "r");
+    session.receive({ type: "lobby", you: guest, hostName: "" });
+    session.leave();
+    expect(session.state).toBe("ended");
+    expect(storage.store.size).toBe(0);
+    expect(calls).not.toContain('ended "host-ended"');
+  });
+
+  it("ends when the element leaves the page", async () => {
+    const { session, fakeHost } = await joined();
+    session.receive(welcome(host, [host]));
+    fakeHost.disconnect();
+    expect(session.state).toBe("ended");
+    expect(signaling.closed).toBe(true);
+  });
+});
+
+describe("the call session's methods", () => {
+  it("refuses to join without a credential", async () => {
+    const { session } = newSession({});
+    await expect(session.join(async () => {})).rejects.toMatchObject({ code: "invalid_request" });
+    expect(session.state).toBe("error");
+  });
+
+  it("lets only the host admit, only someone waiting, and only over an open socket", async () => {
+    const { session } = await joined();
+    session.receive(welcome(host, [host]));
+    expect(() => session.decide("admit", "g")).toThrow(expect.objectContaining({ code: "not_found" }));
+    session.receive({ type: "knock", participant: guest });
+    signaling.open = false;
+    expect(() => session.decide("admit", "g")).toThrow(expect.objectContaining({ code: "network" }));
+    expect(session.waiting).toEqual([guest]);
+    signaling.open = true;
+    session.decide("admit", "g");
+    expect(signaling.sent).toEqual([{ type: "admit", id: "g" }]);
+    expect(session.waiting).toEqual([]);
+  });
+
+  it("refuses end() to a guest", async () => {
+    const { session } = await joined({ code: "abc" });
+    session.receive(welcome(guest, [host, guest]));
+    await expect(session.end()).rejects.toMatchObject({ code: "invalid_state" });
+  });
+
+  it("ends by request when the socket is gone, and rejects with `network` when that fails too", async () => {
+    const { session } = await joined();
+    session.receive(welcome(host, [host]));
+    signaling.open = false;
+    signaling.endByRequest.mockRejectedValueOnce(new CallError("network", "The service could not be reached."));
+    await expect(session.end()).rejects.toMatchObject({ name: "CallError", code: "network" });
+    expect(session.state).toBe("connected");
+    await session.end();
+    expect(session.state).toBe("ended");
+    expect(calls.at(-1)).toBe('ended "host-ended"');
+  });
+});
+
+describe("the signaling client without a network", () => {
+  it("rejects ending by request with `network`, never fetch's TypeError", async () => {
+    vi.stubGlobal("location", { origin: "https://page.example" });
+    vi.stubGlobal("fetch", () => Promise.reject(new TypeError("Failed to fetch")));
+    const client = new SignalingClient({
+      apiBase: "https://samtale.example",
+      consultation: "c1",
+      credential: { token: "jwt" },
+      resume: { recall: () => null, remember: () => {}, forget: () => {} },
+      onMessage: () => {},
+      onReconnecting: () => {},
+      onClosed: () => {},
+      onFailed: () => {},
+    });
+    const failure = await client.endByRequest().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CallError);
+    expect(failure).toMatchObject({ code: "network" });
+    await expect(client.connect()).rejects.toMatchObject({ code: "network" });
+  });
+});
