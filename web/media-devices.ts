@@ -129,6 +129,14 @@ export class LocalMedia extends EventTarget implements ReactiveController {
     this.changed();
   }
 
+  /** Route these videos' sound to the chosen speaker, where the browser can (`setSinkId`). */
+  routeSound(videos: Iterable<HTMLVideoElement & { sinkId?: string; setSinkId?: (id: string) => Promise<void> }>): void {
+    if (!this.speakerId) return;
+    for (const video of videos) {
+      if (video.setSinkId && video.sinkId !== this.speakerId) void video.setSinkId(this.speakerId).catch(() => undefined);
+    }
+  }
+
   setMicrophoneOn(on: boolean): void {
     this.microphoneOn = on;
     this.applyEnabled();

@@ -21,7 +21,7 @@ import type { CallParticipant } from "../roster.ts";
 import { playKnockCue } from "../sounds.ts";
 import { controlStyles } from "../theme.ts";
 import { samtaleEvent, type SamtaleEventDetails, type SamtaleEventName } from "./events.ts";
-import { deniedView, endedView, errorView, joiningView, lobbyView } from "./status-views.ts";
+import { deniedView, endedView, errorView, joiningView, lobbyView, reconnectingBanner, verificationCard } from "./status-views.ts";
 import { callStyles } from "./styles.ts";
 
 /**
@@ -110,9 +110,7 @@ export class SamtaleCall extends LitElement {
         playKnockCue();
         this.#announce(msg(str`${displayName(participant)} is waiting to join.`, { id: "announce.knock" }));
       },
-      welcomed: (firstTime) => {
-        if (firstTime) this.#announce(msg("You are in the consultation.", { id: "announce.in-call" }));
-      },
+      welcomed: (firstTime) => firstTime && this.#announce(msg("You are in the consultation.", { id: "announce.in-call" })),
       peerJoined: (participant) => this.#announce(msg(str`${displayName(participant)} joined.`, { id: "announce.joined" })),
       peerLeft: (participant) => this.#announce(msg(str`${displayName(participant)} left.`, { id: "announce.left" })),
       ended: (reason) => this.#emit("samtale-ended", { reason }),
@@ -126,7 +124,6 @@ export class SamtaleCall extends LitElement {
     updateWhenLocaleChanges(this);
   }
 
-  // ---------------------------------------------------------------------------
   // Public, read-only state
 
   /** Where the call is; reflected as the `state` attribute. */
@@ -154,7 +151,6 @@ export class SamtaleCall extends LitElement {
     return this.#mesh.pairCode;
   }
 
-  // ---------------------------------------------------------------------------
   // Public methods
 
   /** Leave the device check and join. Resolves once the connection to the service is open. */
@@ -182,16 +178,13 @@ export class SamtaleCall extends LitElement {
   }
 
   /**
-   * Leave the consultation: the connection closes, camera and microphone
-   * stop, `state` becomes `ended`. No `samtale-ended` event follows: the
-   * consultation goes on for the others (a host who leaves has the grace
-   * period to come back, after which it ends).
+   * Leave: the connection closes, camera and microphone stop, `state` becomes `ended`, and no
+   * `samtale-ended` follows: the consultation goes on for the others (a leaving host has the grace period).
    */
   async leave(): Promise<void> {
     this.#session.leave();
   }
 
-  // ---------------------------------------------------------------------------
   // Lifecycle
 
   override connectedCallback(): void {
@@ -222,16 +215,10 @@ export class SamtaleCall extends LitElement {
   }
 
   protected override updated(): void {
-    // The chosen speaker applies to every remote video that can route audio.
-    const videos = this.renderRoot.querySelectorAll<HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> }>("video.remote");
-    for (const video of videos) {
-      if (this.#media.speakerId && video.setSinkId && (video as { sinkId?: string }).sinkId !== this.#media.speakerId) {
-        void video.setSinkId(this.#media.speakerId).catch(() => undefined);
-      }
-    }
+    // The chosen speaker applies to every remote video.
+    this.#media.routeSound(this.renderRoot.querySelectorAll("video.remote"));
   }
 
-  // ---------------------------------------------------------------------------
   // Telling the page and screen readers
 
   /** The one place `samtale-participants` is fired: the roster changed, or a group code came or went. */
@@ -253,7 +240,6 @@ export class SamtaleCall extends LitElement {
     this.announcements = [...this.announcements.slice(-4), { id: ++this.#announced, text }];
   }
 
-  // ---------------------------------------------------------------------------
   // Rendering
 
   override render() {
@@ -278,7 +264,7 @@ export class SamtaleCall extends LitElement {
         return this.#renderLobby();
       case "reconnecting":
         // A guest still waiting to be let in keeps seeing the lobby, not an empty call.
-        if (!this.#session.admitted) return html`${this.#reconnectingBanner()}${this.#session.you ? this.#renderLobby() : joiningView()}`;
+        if (!this.#session.admitted) return html`${reconnectingBanner()}${this.#session.you ? this.#renderLobby() : joiningView()}`;
         return this.#renderCall();
       case "connected":
         return this.#renderCall();
@@ -295,10 +281,6 @@ export class SamtaleCall extends LitElement {
     return lobbyView(hostDisplayName(this.#session.hostName), this.#localVideo("lobby-self"), () => void this.leave());
   }
 
-  #reconnectingBanner() {
-    return html`<div class="banner" role="status">${msg("Connection lost. Reconnecting…", { id: "call.reconnecting" })}</div>`;
-  }
-
   #localVideo(className: string) {
     if (!this.#media.videoTrack || !this.#media.cameraOn) return nothing;
     return html`<video part="local-video" class=${className} .srcObject=${this.#media.stream} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`;
@@ -310,7 +292,7 @@ export class SamtaleCall extends LitElement {
     // One video per remote whose media is up: no black boxes for a peer still connecting or gone.
     const remotes = this.#mesh.remotes.filter((peer) => peer.mediaUp);
     return html`<div class="call">
-      ${this.#session.state === "reconnecting" ? this.#reconnectingBanner() : nothing}
+      ${this.#session.state === "reconnecting" ? reconnectingBanner() : nothing}
       <div class="stage">
         ${remotes.length === 0
           ? html`<p class="alone">${msg("Waiting for the others to join…", { id: "call.alone" })}</p>`
@@ -330,22 +312,12 @@ export class SamtaleCall extends LitElement {
               @deny=${(e: CustomEvent<string>) => void this.deny(e.detail).catch(() => undefined)}
             ></samtale-knock-list>`
           : nothing}
-        ${this.#renderVerification()}
+        ${verificationCard(this.#mesh.pairCode)}
         <samtale-participant-list class="card" part="participants" .participants=${this.#shownParticipants} .you=${you?.id ?? ""}></samtale-participant-list>
         ${policy?.chat
           ? html`<samtale-chat-panel class="card" part="chat" .lines=${this.#mesh.chatLines} .names=${names} ?ready=${this.#mesh.chatReady} @send=${(e: CustomEvent<string>) => this.#mesh.sendChat(e.detail)}></samtale-chat-panel>`
           : nothing}
       </div>
-    </div>`;
-  }
-
-  #renderVerification() {
-    const code = this.#mesh.pairCode;
-    if (!code) return nothing;
-    return html`<div class="card">
-      <h3>${msg("Verification code", { id: "verification.label" })}</h3>
-      <p class="code">${code}</p>
-      <p class="muted">${msg("Read the code aloud to each other. If both of you see the same code, nobody else is in the connection.", { id: "verification.help" })}</p>
     </div>`;
   }
 

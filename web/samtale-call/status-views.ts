@@ -1,6 +1,7 @@
 /**
- * The screens around the call: connecting, the guest's lobby, and the three
- * ends (ended, not admitted, error). Plain render functions: they hold no state.
+ * The screens around the call (connecting, the guest's lobby, the three
+ * ends: ended, not admitted, error) and the call's notices (reconnecting, the
+ * pair's verification code). Plain render functions: they hold no state.
  */
 import { msg, str } from "@lit/localize";
 import { html, nothing, type TemplateResult } from "lit";
@@ -17,6 +18,20 @@ export function lobbyView(hostName: string, localVideo: TemplateResult | typeof 
     <p class="muted">${msg("Please keep this page open. You will join automatically when you are let in.", { id: "lobby.help" })}</p>
     ${localVideo}
     <p><button type="button" @click=${onLeave}>${msg("Leave", { id: "controls.leave" })}</button></p>
+  </div>`;
+}
+
+export function reconnectingBanner(): TemplateResult {
+  return html`<div class="banner" role="status">${msg("Connection lost. Reconnecting…", { id: "call.reconnecting" })}</div>`;
+}
+
+/** The pair's code, once the media connection is up; nothing before. */
+export function verificationCard(code: string | null): TemplateResult | typeof nothing {
+  if (!code) return nothing;
+  return html`<div class="card">
+    <h3>${msg("Verification code", { id: "verification.label" })}</h3>
+    <p class="code">${code}</p>
+    <p class="muted">${msg("Read the code aloud to each other. If both of you see the same code, nobody else is in the connection.", { id: "verification.help" })}</p>
   </div>`;
 }
 
