@@ -16,6 +16,7 @@ import {
   type JoinResponse,
   type Participant,
   type Role,
+  type ServerMessage,
 } from "./protocol.ts";
 import { errorResponse } from "./responses.ts";
 import { randomSecret, sameDigest, sha256 } from "./secrets.ts";
@@ -394,7 +395,7 @@ export class Consultation extends DurableObject<Env> {
     return [...records.members.values()].filter((m) => m.status === "invited" && this.connections.isConnected(m.id));
   }
 
-  private broadcastAdmitted(records: ConsultationRecords, message: Parameters<Connections["broadcast"]>[1], exceptId: string) {
+  private broadcastAdmitted(records: ConsultationRecords, message: ServerMessage, exceptId: string): void {
     const ids = [...records.members.values()].filter((m) => m.status === "admitted" && m.id !== exceptId).map((m) => m.id);
     this.connections.broadcast(ids, message);
   }
