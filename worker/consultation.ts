@@ -1,46 +1,33 @@
 import { DurableObject } from "cloudflare:workers";
 import type { CreateInput, InviteeInput, JoinInput } from "./api-requests.ts";
-import { parseClientMessage } from "./client-messages.ts";
 import { readConfig } from "./config.ts";
+import { ConsultationRecords } from "./consultation-records.ts";
+import { Connections, send, sendError } from "./connections.ts";
+import { formatCredential, newMemberId, splitCredential } from "./credentials.ts";
 import type { Env } from "./env.ts";
 import { ApiError, fail, ok, type Outcome } from "./errors.ts";
-import { FloodGuard, isOversized } from "./flood-guard.ts";
 import { identityKey, type Identity } from "./identity.ts";
-import {
-  codeKey,
-  DEFAULT_NAMES,
-  memberKey,
-  META_KEY,
-  newMemberId,
-  policyOf,
-  splitCredential,
-  toParticipant,
-  type Member,
-  type Meta,
-} from "./members.ts";
 import {
   CloseCode,
   type ClientMessage,
   type ConsultationView,
   type EndReason,
-  type ErrorCode,
   type Invite,
   type JoinResponse,
   type Participant,
+  type Role,
   type ServerMessage,
 } from "./protocol.ts";
 import { errorResponse } from "./responses.ts";
 import { randomSecret, sameDigest, sha256 } from "./secrets.ts";
+import { policyOf, toParticipant, type Member, type Meta } from "./storage-schema.ts";
 import { iceServersFor } from "./turn.ts";
 
 const TICKET_TTL_MS = 60_000;
 /** Unused tickets a member may hold at once; older ones are dropped. */
 const TICKETS_KEPT = 4;
 
-/** What each hibernatable socket remembers about itself. */
-interface SocketAttachment {
-  memberId: string;
-}
+const DEFAULT_NAMES: Record<Role, string> = { host: "Practitioner", guest: "Guest" };
 
 /**
  * One consultation: its invitations, lobby, signaling relay and end. The id
@@ -55,13 +42,17 @@ interface SocketAttachment {
  */
 export class Consultation extends DurableObject<Env> {
   private readonly config = readConfig(this.env);
-  /** Per-socket flood limits; in memory, see FloodGuard. */
-  private readonly guards = new WeakMap<WebSocket, FloodGuard>();
+  private readonly connections: Connections;
+  /** The open consultation, or undefined before create() and after the end. */
+  private records: ConsultationRecords | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // Answered by the runtime without waking the object.
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    this.connections = new Connections(ctx);
+    // Once per wake-up: nothing is delivered until the records are in memory.
+    void ctx.blockConcurrencyWhile(async () => {
+      this.records = await ConsultationRecords.load(ctx.storage);
+    });
   }
 
   // -------------------------------------------------------------------------
@@ -69,8 +60,7 @@ export class Consultation extends DurableObject<Env> {
 
   async create(input: CreateInput & { host: Identity; origin: string }): Promise<Outcome<{ expiresAt: number; invite: Invite }>> {
     const code = await newInviteCode();
-    if (await this.ctx.storage.get(META_KEY)) return fail("invalid_request", "This consultation already exists.");
-    const now = Date.now();
+    if (this.records) return fail("invalid_request", "This consultation already exists.");
     const host: Member = {
       id: newMemberId(),
       name: input.host.name ?? DEFAULT_NAMES.host,
@@ -84,35 +74,34 @@ export class Consultation extends DurableObject<Env> {
       mode: input.mode,
       maxParticipants: input.maxParticipants,
       chat: input.chat,
-      createdAt: now,
-      expiresAt: now + input.ttlSeconds * 1000,
+      expiresAt: Date.now() + input.ttlSeconds * 1000,
       hostId: host.id,
     };
-    const { invite, entries } = this.newInvitee(input.invitee, meta, input.host, input.origin, code);
-    await this.ctx.storage.put({ ...entries, [META_KEY]: meta, [memberKey(host.id)]: host });
+    const records = (this.records = ConsultationRecords.fresh(this.ctx.storage, meta, host));
+    await records.saveMeta();
+    await records.saveMember(host);
+    const invite = await this.addInvitee(records, input.invitee, input.host, input.origin, code);
     await this.scheduleAlarm(meta);
     return ok({ expiresAt: meta.expiresAt, invite });
   }
 
   async invite(host: Identity, invitee: InviteeInput, origin: string): Promise<Outcome<Invite>> {
     const code = await newInviteCode();
-    const meta = await this.meta();
-    if (!meta) return gone();
-    const members = await this.members();
-    if (!this.isHost(meta, members, host)) return fail("forbidden", "Only the host may invite.");
+    const records = await this.openConsultation();
+    if (!records) return notFound();
+    const { meta } = records;
+    if (!this.isHost(records, host)) return fail("forbidden", "Only the host may invite.");
     if (meta.mode === "pair") return fail("forbidden", "A pair is fixed when it is created; use group mode to invite more.");
     // Denied invitees free their place; everyone else, waiting or not, holds one.
-    const places = [...members.values()].filter((m) => m.status !== "denied").length;
+    const places = [...records.members.values()].filter((m) => m.status !== "denied").length;
     if (places >= meta.maxParticipants) return fail("full", `This consultation holds at most ${meta.maxParticipants} people.`);
-    const { invite, entries } = this.newInvitee(invitee, meta, host, origin, code);
-    await this.ctx.storage.put(entries);
-    return ok(invite);
+    return ok(await this.addInvitee(records, invitee, host, origin, code));
   }
 
   async join(who: { identity: Identity } | JoinInput): Promise<Outcome<JoinResponse>> {
-    // Everything that needs crypto.subtle happens before the first storage
-    // read: between storage calls the input gate keeps other requests out,
-    // so a code redeemed twice in parallel is redeemed exactly once.
+    // Everything that needs crypto.subtle happens first; from the check of a
+    // code or resume token to its use in memory nothing is awaited, so a
+    // code redeemed twice in parallel is redeemed exactly once.
     const ticketSecret = randomSecret(24);
     const ticketDigest = await sha256(ticketSecret);
     const resumeSecret = randomSecret(24);
@@ -121,66 +110,66 @@ export class Consultation extends DurableObject<Env> {
     const resumeParts = "resume" in who ? splitCredential(who.resume) : null;
     const presentedResumeDigest = resumeParts ? await sha256(resumeParts.secret) : undefined;
 
-    const meta = await this.meta();
-    if (!meta) return gone();
+    const records = await this.openConsultation();
+    if (!records) return notFound();
 
     let member: Member | undefined;
-    let resume: string | undefined;
     if ("identity" in who) {
-      const key = identityKey(who.identity);
-      member = [...(await this.members()).values()].find((m) => m.identity === key);
+      member = records.memberWithIdentity(identityKey(who.identity));
       if (!member) return fail("forbidden", "You are not invited to this consultation.");
-      // The token's name wins over the invite's, as the contract says.
-      member.name = who.identity.name ?? member.invitedName ?? DEFAULT_NAMES[member.role];
     } else if (codeDigest) {
-      const memberId = await this.ctx.storage.get<string>(codeKey(codeDigest));
-      member = memberId ? await this.ctx.storage.get<Member>(memberKey(memberId)) : undefined;
+      member = records.memberWithCode(codeDigest);
       if (!member) return fail("forbidden", "This invite code is not valid for this consultation.");
       if (member.redeemed) return fail("code_used", "This invite code has already been used.");
-      member.redeemed = true;
-      member.resumeDigest = resumeDigest;
-      resume = `${member.id}.${resumeSecret}`;
     } else {
-      member = resumeParts ? await this.ctx.storage.get<Member>(memberKey(resumeParts.memberId)) : undefined;
+      member = resumeParts ? records.members.get(resumeParts.memberId) : undefined;
       if (!member?.resumeDigest || !presentedResumeDigest || !sameDigest(member.resumeDigest, presentedResumeDigest)) {
         return fail("unauthorized", "This resume token is not valid.");
       }
     }
     if (member.status === "denied") return fail("forbidden", "The host did not admit you to this consultation.");
 
+    // Past every refusal: from here each change to the member is written.
+    let resume: string | undefined;
+    if ("identity" in who) {
+      // The token's name wins over the invite's, as the contract says.
+      member.name = who.identity.name ?? member.invitedName ?? DEFAULT_NAMES[member.role];
+    } else if (codeDigest) {
+      member.redeemed = true;
+      member.resumeDigest = resumeDigest;
+      resume = formatCredential(member.id, resumeSecret);
+    }
     const now = Date.now();
-    const expiresAt = Math.min(now + TICKET_TTL_MS, meta.expiresAt);
+    const expiresAt = Math.min(now + TICKET_TTL_MS, records.meta.expiresAt);
     member.tickets = [...member.tickets.filter((t) => t.expiresAt > now), { digest: ticketDigest, expiresAt }].slice(
       -TICKETS_KEPT,
     );
-    await this.ctx.storage.put(memberKey(member.id), member);
+    await records.saveMember(member);
     return ok({
-      ticket: `${member.id}.${ticketSecret}`,
+      ticket: formatCredential(member.id, ticketSecret),
       ...(resume ? { resume } : {}),
       expiresAt: new Date(expiresAt).toISOString(),
     });
   }
 
   async view(identity: Identity): Promise<Outcome<ConsultationView>> {
-    const meta = await this.meta();
-    if (!meta) return gone();
-    const members = await this.members();
-    const key = identityKey(identity);
-    const caller = [...members.values()].find((m) => m.identity === key);
+    const records = await this.openConsultation();
+    if (!records) return notFound();
+    const caller = records.memberWithIdentity(identityKey(identity));
     if (!caller || caller.status === "denied") return fail("forbidden", "You are not part of this consultation.");
     return ok({
       id: this.ctx.id.toString(),
       state: "open",
-      expiresAt: new Date(meta.expiresAt).toISOString(),
-      participants: this.present(members),
-      policy: policyOf(meta),
+      expiresAt: new Date(records.meta.expiresAt).toISOString(),
+      participants: this.present(records),
+      policy: policyOf(records.meta),
     });
   }
 
   async end(identity: Identity): Promise<Outcome<null>> {
-    const meta = await this.meta();
-    if (!meta) return gone();
-    if (!this.isHost(meta, await this.members(), identity)) return fail("forbidden", "Only the host may end the consultation.");
+    const records = await this.openConsultation();
+    if (!records) return notFound();
+    if (!this.isHost(records, identity)) return fail("forbidden", "Only the host may end the consultation.");
     await this.finish("host-ended");
     return ok(null);
   }
@@ -202,9 +191,9 @@ export class Consultation extends DurableObject<Env> {
     if (!credential) throw new ApiError("unauthorized", "A valid ticket is required.");
     const presented = await sha256(credential.secret);
 
-    const meta = await this.meta();
-    if (!meta) throw new ApiError("not_found", "This consultation does not exist or has ended.");
-    const member = await this.ctx.storage.get<Member>(memberKey(credential.memberId));
+    const records = await this.openConsultation();
+    if (!records) throw new ApiError("not_found", "This consultation does not exist or has ended.");
+    const member = records.members.get(credential.memberId);
     const now = Date.now();
     const ticket = member?.tickets.find((t) => sameDigest(t.digest, presented));
     if (!member || !ticket || ticket.expiresAt <= now) {
@@ -212,47 +201,43 @@ export class Consultation extends DurableObject<Env> {
     }
     // Single use: gone before the socket is even accepted.
     member.tickets = member.tickets.filter((t) => t !== ticket && t.expiresAt > now);
-    await this.ctx.storage.put(memberKey(member.id), member);
+    await records.saveMember(member);
     if (member.status === "denied") throw new ApiError("forbidden", "The host did not admit you to this consultation.");
 
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     // A newer connection replaces an older one of the same participant.
-    const previous = this.socketsOf(member.id);
-    this.ctx.acceptWebSocket(server, [member.id]);
-    server.serializeAttachment({ memberId: member.id } satisfies SocketAttachment);
-    for (const old of previous) closeQuietly(old, CloseCode.replaced, "replaced by a newer connection");
-
-    await this.greet(server, member, meta, previous.length === 0);
+    const { replaced } = this.connections.accept(server, member.id);
+    await this.greet(records, server, member, !replaced);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   /** What a fresh socket hears first, and what the others hear about it. */
-  private async greet(socket: WebSocket, member: Member, meta: Meta, firstSocket: boolean): Promise<void> {
-    const members = await this.members();
+  private async greet(records: ConsultationRecords, socket: WebSocket, member: Member, firstSocket: boolean): Promise<void> {
+    const { meta } = records;
     if (member.status !== "admitted") {
-      const hostName = members.get(meta.hostId)?.name ?? DEFAULT_NAMES.host;
-      send(socket, { type: "lobby", you: toParticipant(member), hostName });
-      if (firstSocket) this.sendToMember(meta.hostId, { type: "knock", participant: toParticipant(member) });
+      send(socket, { type: "lobby", you: toParticipant(member), hostName: records.host.name });
+      if (firstSocket) this.connections.sendToMember(meta.hostId, { type: "knock", participant: toParticipant(member) });
       return;
     }
     if (member.id === meta.hostId && meta.hostAwaySince !== undefined) {
       delete meta.hostAwaySince;
-      await this.ctx.storage.put(META_KEY, meta);
+      await records.saveMeta();
       await this.scheduleAlarm(meta);
     }
-    await this.welcome(socket, member, meta, members);
+    await this.welcome(records, socket, member);
     if (member.id === meta.hostId) {
       // The host hears of everyone already waiting.
-      for (const waiting of this.waiting(members)) send(socket, { type: "knock", participant: toParticipant(waiting) });
+      for (const waiting of this.waiting(records)) send(socket, { type: "knock", participant: toParticipant(waiting) });
     }
-    if (firstSocket) this.broadcastAdmitted(members, { type: "peer-joined", participant: toParticipant(member) }, member.id);
+    if (firstSocket) this.broadcastAdmitted(records, { type: "peer-joined", participant: toParticipant(member) }, member.id);
   }
 
-  private async welcome(socket: WebSocket, member: Member, meta: Meta, members: Map<string, Member>): Promise<void> {
+  private async welcome(records: ConsultationRecords, socket: WebSocket, member: Member): Promise<void> {
+    const { meta } = records;
     send(socket, {
       type: "welcome",
       you: toParticipant(member),
-      participants: this.present(members),
+      participants: this.present(records),
       iceServers: await iceServersFor(this.env, this.config, member.id, meta.expiresAt),
       policy: policyOf(meta),
       expiresAt: new Date(meta.expiresAt).toISOString(),
@@ -262,73 +247,63 @@ export class Consultation extends DurableObject<Env> {
   // -------------------------------------------------------------------------
   // Hibernatable WebSocket events.
 
-  override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const guard = this.guardOf(socket);
-    if (!guard.take()) return this.refuse(socket, guard, "rate_limited", "Too many messages: at most 50 a second.");
-    if (isOversized(message)) return this.refuse(socket, guard, "too_large", "Messages may be at most 64 KiB.");
-    if (typeof message !== "string") return this.refuse(socket, guard, "invalid_request", "Only JSON text frames are accepted.");
-
-    const parsed = parseClientMessage(message);
-    if ("invalid" in parsed) return this.refuse(socket, guard, "invalid_request", parsed.invalid);
-
-    const meta = await this.meta();
-    const sender = await this.senderOf(socket);
-    if (!meta || !sender) return; // ended meanwhile: its sockets are closing
-    await this.handle(parsed, sender, meta, socket);
+  override async webSocketMessage(socket: WebSocket, frame: string | ArrayBuffer): Promise<void> {
+    const message = this.connections.receive(socket, frame);
+    if (!message) return;
+    const records = await this.openConsultation();
+    const sender = records?.members.get(this.connections.memberOf(socket));
+    if (!records || !sender) return; // ended meanwhile: its sockets are closing
+    await this.handle(records, message, sender, socket);
   }
 
-  private async handle(message: ClientMessage, sender: Member, meta: Meta, socket: WebSocket): Promise<void> {
+  private async handle(records: ConsultationRecords, message: ClientMessage, sender: Member, socket: WebSocket): Promise<void> {
     switch (message.type) {
       case "signal":
-        return this.relaySignal(sender, message.to, message.data, socket);
+        return this.relaySignal(records, sender, message.to, message.data, socket);
       case "admit":
       case "deny":
       case "end":
-        if (sender.id !== meta.hostId) {
+        if (sender.id !== records.meta.hostId) {
           return sendError(socket, "forbidden", `Only the host may ${message.type === "end" ? "end the consultation" : message.type}.`);
         }
         if (message.type === "end") return this.finish("host-ended");
-        return message.type === "admit" ? this.admit(message.id, meta, socket) : this.deny(message.id, meta, socket);
+        return message.type === "admit" ? this.admit(records, message.id, socket) : this.deny(records, message.id, socket);
       default:
         return assertNever(message);
     }
   }
 
-  private async relaySignal(sender: Member, to: string, data: Record<string, unknown>, socket: WebSocket): Promise<void> {
+  /** The hot path: memory only, no storage. */
+  private relaySignal(records: ConsultationRecords, sender: Member, to: string, data: Record<string, unknown>, socket: WebSocket): void {
     if (sender.status !== "admitted") return sendError(socket, "forbidden", "Wait until the host lets you in.");
-    const target = to === sender.id ? undefined : await this.ctx.storage.get<Member>(memberKey(to));
-    const targetSockets = target?.status === "admitted" ? this.socketsOf(target.id) : [];
-    if (targetSockets.length === 0) return sendError(socket, "not_found", "No such participant is in the call.");
-    for (const targetSocket of targetSockets) send(targetSocket, { type: "signal", from: sender.id, data });
+    const target = to === sender.id ? undefined : records.members.get(to);
+    const delivered = target?.status === "admitted" && this.connections.sendToMember(target.id, { type: "signal", from: sender.id, data });
+    if (!delivered) sendError(socket, "not_found", "No such participant is in the call.");
   }
 
-  private async admit(id: string, meta: Meta, socket: WebSocket): Promise<void> {
-    const members = await this.members();
-    const member = this.waiting(members).find((m) => m.id === id);
+  private async admit(records: ConsultationRecords, id: string, socket: WebSocket): Promise<void> {
+    const member = this.waiting(records).find((m) => m.id === id);
     if (!member) return sendError(socket, "not_found", "Nobody with that id is waiting.");
     member.status = "admitted";
-    await this.ctx.storage.put(memberKey(member.id), member);
-    for (const guestSocket of this.socketsOf(member.id)) await this.welcome(guestSocket, member, meta, members);
-    this.broadcastAdmitted(members, { type: "peer-joined", participant: toParticipant(member) }, member.id);
+    await records.saveMember(member);
+    for (const guestSocket of this.connections.socketsOf(member.id)) await this.welcome(records, guestSocket, member);
+    this.broadcastAdmitted(records, { type: "peer-joined", participant: toParticipant(member) }, member.id);
   }
 
-  private async deny(id: string, meta: Meta, socket: WebSocket): Promise<void> {
-    const members = await this.members();
-    const member = this.waiting(members).find((m) => m.id === id);
+  private async deny(records: ConsultationRecords, id: string, socket: WebSocket): Promise<void> {
+    const member = this.waiting(records).find((m) => m.id === id);
     if (!member) return sendError(socket, "not_found", "Nobody with that id is waiting.");
     member.status = "denied";
     // Outstanding tickets die with the denial; the resume digest stays so a
     // denied guest's resume is recognised and answered `forbidden`.
     member.tickets = [];
-    await this.ctx.storage.put(memberKey(member.id), member);
-    for (const guestSocket of this.socketsOf(member.id)) closeQuietly(guestSocket, CloseCode.denied, "denied by the host");
-    this.sendToMember(meta.hostId, { type: "lobby-left", id: member.id });
+    await records.saveMember(member);
+    this.connections.closeMember(member.id, CloseCode.denied, "denied by the host");
+    this.connections.sendToMember(records.meta.hostId, { type: "lobby-left", id: member.id });
   }
 
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
-    // Complete the closing handshake; the code a client sent may not be one
-    // a server may echo (1005, 1006), so answer with a plain 1000 then.
-    closeQuietly(socket, code >= 3000 && code < 5000 ? code : 1000, "closed");
+    this.connections.answerClose(socket, code);
     await this.departed(socket);
   }
 
@@ -338,20 +313,21 @@ export class Consultation extends DurableObject<Env> {
 
   /** A socket went away: tell the others if that was the member's last one. */
   private async departed(socket: WebSocket): Promise<void> {
-    const { memberId } = socket.deserializeAttachment() as SocketAttachment;
-    if (this.socketsOf(memberId, socket).length > 0) return; // replaced, not gone
-    const meta = await this.meta();
-    const member = await this.ctx.storage.get<Member>(memberKey(memberId));
-    if (!meta || !member) return;
+    const memberId = this.connections.memberOf(socket);
+    if (this.connections.socketsOf(memberId, socket).length > 0) return; // replaced, not gone
+    const records = await this.openConsultation();
+    const member = records?.members.get(memberId);
+    if (!records || !member) return;
+    const { meta } = records;
     if (member.status === "admitted") {
-      this.broadcastAdmitted(await this.members(), { type: "peer-left", id: member.id }, member.id);
+      this.broadcastAdmitted(records, { type: "peer-left", id: member.id }, member.id);
     } else if (member.status === "invited") {
-      this.sendToMember(meta.hostId, { type: "lobby-left", id: member.id });
+      this.connections.sendToMember(meta.hostId, { type: "lobby-left", id: member.id });
     }
     if (member.id === meta.hostId) {
       // The grace period starts when the host's last socket closes.
       meta.hostAwaySince = Date.now();
-      await this.ctx.storage.put(META_KEY, meta);
+      await records.saveMeta();
       await this.scheduleAlarm(meta);
     }
   }
@@ -360,22 +336,22 @@ export class Consultation extends DurableObject<Env> {
   // The end: by the host, at expiry, or when the host stayed away too long.
 
   override async alarm(): Promise<void> {
-    // Past expiresAt, meta() has already ended it.
-    const meta = await this.meta();
-    if (!meta) return;
-    const now = Date.now();
-    const hostGone = meta.hostAwaySince !== undefined && this.socketsOf(meta.hostId).length === 0;
-    if (hostGone && now >= this.hostDeadline(meta)!) return this.finish("host-away");
+    // Past expiresAt, openConsultation() has already ended it.
+    const records = await this.openConsultation();
+    if (!records) return;
+    const { meta } = records;
+    const hostGone = meta.hostAwaySince !== undefined && !this.connections.isConnected(meta.hostId);
+    if (hostGone && Date.now() >= this.hostDeadline(meta)!) return this.finish("host-away");
     await this.scheduleAlarm(meta);
   }
 
   private async finish(reason: EndReason): Promise<void> {
-    for (const socket of this.ctx.getWebSockets()) {
-      send(socket, { type: "ended", reason });
-      closeQuietly(socket, CloseCode.ended, reason);
-    }
+    // Forgotten at once, so nothing can join or signal while storage is
+    // being deleted; deleted before anyone is told, so a wake-up finds the end.
+    this.records = undefined;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.connections.closeAll({ type: "ended", reason }, CloseCode.ended, reason);
   }
 
   private async scheduleAlarm(meta: Meta): Promise<void> {
@@ -387,93 +363,57 @@ export class Consultation extends DurableObject<Env> {
   }
 
   // -------------------------------------------------------------------------
-  // Reading state. Storage has its own cache, so reads after a wake-up and
-  // reads in between cost the same and are always current.
+  // Reading state: from memory, see ConsultationRecords.
 
   /**
-   * The consultation while it is open. Past `expiresAt` it is over even if
-   * the alarm is late (alarms may be): it ends here, so nothing can join,
-   * view or get TURN credentials for it after its expiry.
+   * The consultation's records while it is open. Past `expiresAt` it is
+   * over even if the alarm is late (alarms may be): it ends here, so nothing
+   * can join, view, signal or get TURN credentials after its expiry.
    */
-  private async meta(): Promise<Meta | undefined> {
-    const meta = await this.ctx.storage.get<Meta>(META_KEY);
-    if (meta && Date.now() >= meta.expiresAt) {
+  private async openConsultation(): Promise<ConsultationRecords | undefined> {
+    const records = this.records;
+    if (records && Date.now() >= records.meta.expiresAt) {
       await this.finish("expired");
       return undefined;
     }
-    return meta;
+    return records;
   }
 
-  private async members(): Promise<Map<string, Member>> {
-    const stored = await this.ctx.storage.list<Member>({ prefix: "member:" });
-    return new Map([...stored.values()].map((m) => [m.id, m]));
-  }
-
-  private async senderOf(socket: WebSocket): Promise<Member | undefined> {
-    const { memberId } = socket.deserializeAttachment() as SocketAttachment;
-    return this.ctx.storage.get<Member>(memberKey(memberId));
-  }
-
-  private isHost(meta: Meta, members: Map<string, Member>, identity: Identity): boolean {
-    return members.get(meta.hostId)?.identity === identityKey(identity);
+  private isHost(records: ConsultationRecords, identity: Identity): boolean {
+    return records.host.identity === identityKey(identity);
   }
 
   /** Admitted members with an open socket: who is in the call right now. */
-  private present(members: Map<string, Member>): Participant[] {
-    return [...members.values()]
-      .filter((m) => m.status === "admitted" && this.socketsOf(m.id).length > 0)
+  private present(records: ConsultationRecords): Participant[] {
+    return [...records.members.values()]
+      .filter((m) => m.status === "admitted" && this.connections.isConnected(m.id))
       .map(toParticipant);
   }
 
   /** Invited, not yet admitted, and connected: the lobby. */
-  private waiting(members: Map<string, Member>): Member[] {
-    return [...members.values()].filter((m) => m.status === "invited" && this.socketsOf(m.id).length > 0);
+  private waiting(records: ConsultationRecords): Member[] {
+    return [...records.members.values()].filter((m) => m.status === "invited" && this.connections.isConnected(m.id));
   }
 
-  private socketsOf(memberId: string, except?: WebSocket): WebSocket[] {
-    return this.ctx.getWebSockets(memberId).filter((s) => s !== except && s.readyState === WebSocket.OPEN);
-  }
-
-  // -------------------------------------------------------------------------
-  // Sending.
-
-  private sendToMember(memberId: string, message: ServerMessage): void {
-    for (const socket of this.socketsOf(memberId)) send(socket, message);
-  }
-
-  private broadcastAdmitted(members: Map<string, Member>, message: ServerMessage, exceptId: string): void {
-    for (const member of members.values()) {
-      if (member.status === "admitted" && member.id !== exceptId) this.sendToMember(member.id, message);
-    }
-  }
-
-  private guardOf(socket: WebSocket): FloodGuard {
-    let guard = this.guards.get(socket);
-    if (!guard) this.guards.set(socket, (guard = new FloodGuard()));
-    return guard;
-  }
-
-  /** Refuses one message; a socket that keeps on being refused is closed. */
-  private refuse(socket: WebSocket, guard: FloodGuard, code: ErrorCode, message: string): void {
-    if (guard.strike()) return closeQuietly(socket, CloseCode.policy, "too many refused messages");
-    sendError(socket, code, message);
+  private broadcastAdmitted(records: ConsultationRecords, message: ServerMessage, exceptId: string): void {
+    const ids = [...records.members.values()].filter((m) => m.status === "admitted" && m.id !== exceptId).map((m) => m.id);
+    this.connections.broadcast(ids, message);
   }
 
   /**
-   * A new invitation, as storage entries to put. Known invitees are matched
-   * by `sub` under the host's own issuer: the partner platform that vouches
-   * for the host names them. Synchronous, so callers can check capacity and
-   * store within one input gate (see join()).
+   * A new invitation, stored before its invite is returned. Known invitees
+   * are matched by `sub` under the host's own issuer: the partner platform
+   * that vouches for the host names them.
    */
-  private newInvitee(
+  private async addInvitee(
+    records: ConsultationRecords,
     invitee: InviteeInput,
-    meta: Meta,
     host: Identity,
     origin: string,
     code: InviteCode,
-  ): { member: Member; invite: Invite; entries: Record<string, unknown> } {
+  ): Promise<Invite> {
     const link = `${origin}/join#consultation=${this.ctx.id.toString()}`;
-    const expiresAt = new Date(meta.expiresAt).toISOString();
+    const expiresAt = new Date(records.meta.expiresAt).toISOString();
     const member: Member = {
       id: newMemberId(),
       name: invitee.name ?? DEFAULT_NAMES.guest,
@@ -485,14 +425,12 @@ export class Consultation extends DurableObject<Env> {
     };
     if (invitee.sub !== undefined) {
       member.identity = identityKey({ issuer: host.issuer, subject: invitee.sub });
-      return { member, invite: { url: link, expiresAt }, entries: { [memberKey(member.id)]: member } };
+      await records.addMember(member);
+      return { url: link, expiresAt };
     }
     member.redeemed = false;
-    return {
-      member,
-      invite: { code: code.code, url: `${link}&code=${code.code}`, expiresAt },
-      entries: { [memberKey(member.id)]: member, [codeKey(code.digest)]: member.id },
-    };
+    await records.addMember(member, code.digest);
+    return { code: code.code, url: `${link}&code=${code.code}`, expiresAt };
   }
 }
 
@@ -507,28 +445,8 @@ async function newInviteCode(): Promise<InviteCode> {
   return { code, digest: await sha256(code) };
 }
 
-function gone<T>(): Outcome<T> {
+function notFound<T>(): Outcome<T> {
   return fail("not_found", "This consultation does not exist or has ended.");
-}
-
-function send(socket: WebSocket, message: ServerMessage): void {
-  try {
-    socket.send(JSON.stringify(message));
-  } catch {
-    // The socket closed meanwhile; its close event tidies up.
-  }
-}
-
-function sendError(socket: WebSocket, code: ErrorCode, message: string): void {
-  send(socket, { type: "error", code, message });
-}
-
-function closeQuietly(socket: WebSocket, code: number, reason: string): void {
-  try {
-    socket.close(code, reason);
-  } catch {
-    // Already closed.
-  }
 }
 
 function assertNever(value: never): never {

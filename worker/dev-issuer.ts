@@ -38,12 +38,9 @@ export async function mintDevToken(request: DevTokenRequest, audience: string): 
     .sign(privateKey);
 }
 
-/** Validates the body of `POST /dev/token`. */
-export function parseDevTokenRequest(body: unknown): DevTokenRequest {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new ApiError("invalid_request", "Expected a JSON object.");
-  }
-  const { sub, name, role, birthdate } = body as Record<string, unknown>;
+/** Validates the body of `POST /dev/token` (readJsonBody has made sure it is an object). */
+export function parseDevTokenRequest(body: Record<string, unknown>): DevTokenRequest {
+  const { sub, name, role, birthdate } = body;
   if (typeof sub !== "string" || sub.length === 0 || sub.length > 256) {
     throw new ApiError("invalid_request", "`sub` must be a non-empty string of at most 256 characters.");
   }

@@ -80,16 +80,9 @@ export interface CreateConsultationResponse {
   invite: Invite;
 }
 
-export interface InviteRequest {
-  sub?: string;
-  name?: string;
-}
-
 export interface InviteResponse {
   invite: Invite;
 }
-
-export type JoinRequest = { code: string } | { resume: string } | Record<string, never>;
 
 export interface JoinResponse {
   /** Single use, valid 60 s, for `GET …/ws?ticket=`. */

@@ -6,14 +6,14 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Meta } from "../../worker/members.ts";
-import { admittedPair, api, bearer, connect, createConsultation, join, stubOf } from "./helpers.ts";
+import type { Meta } from "../../worker/storage-schema.ts";
+import { admittedPair, api, bearer, connect, createConsultation, editStorage, join, stubOf } from "./helpers.ts";
 
 async function age(id: string) {
-  await runInDurableObject(stubOf(id), async (_instance, state) => {
-    const meta = (await state.storage.get<Meta>("meta"))!;
+  await editStorage(id, async (storage) => {
+    const meta = (await storage.get<Meta>("meta"))!;
     meta.expiresAt = Date.now() - 1;
-    await state.storage.put("meta", meta);
+    await storage.put("meta", meta);
   });
 }
 
@@ -72,10 +72,10 @@ describe("expiry", () => {
 
   it("a ticket never outlives its consultation", async () => {
     const { id, hostToken } = await createConsultation({ invitee: {}, ttlSeconds: 300 });
-    await runInDurableObject(stubOf(id), async (_instance, state) => {
-      const meta = (await state.storage.get<Meta>("meta"))!;
+    await editStorage(id, async (storage) => {
+      const meta = (await storage.get<Meta>("meta"))!;
       meta.expiresAt = Date.now() + 10_000;
-      await state.storage.put("meta", meta);
+      await storage.put("meta", meta);
     });
     const response = await join(id, { token: hostToken });
     const { expiresAt } = (await response.json()) as { expiresAt: string };

@@ -2,6 +2,7 @@
  * Small typed helpers for the worker tests: partner tokens, the API calls a
  * browser or partner makes, and WebSocket waiting with timeouts that reject.
  */
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { importJWK, SignJWT, type JWTPayload } from "jose";
 import type {
@@ -178,6 +179,16 @@ export async function connect(id: string, how: Parameters<typeof join>[1]): Prom
 /** The consultation's Durable Object, for runInDurableObject and friends. */
 export function stubOf(id: string) {
   return env.CONSULTATIONS.get(env.CONSULTATIONS.idFromString(id));
+}
+
+/**
+ * Changes what a consultation has stored (to move time, say), then evicts
+ * its object: the object keeps its records in memory, so the change counts
+ * from the next wake-up, which reads storage afresh as after hibernation.
+ */
+export async function editStorage(id: string, edit: (storage: DurableObjectStorage) => Promise<void>): Promise<void> {
+  await runInDurableObject(stubOf(id), (_instance, state) => edit(state.storage));
+  await evictDurableObject(stubOf(id));
 }
 
 /** Resolves after `ms`; for letting in-flight frames arrive. */

@@ -6,8 +6,8 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Meta } from "../../worker/members.ts";
-import { admittedPair, connect, settle, stubOf } from "./helpers.ts";
+import type { Meta } from "../../worker/storage-schema.ts";
+import { admittedPair, connect, editStorage, settle, stubOf } from "./helpers.ts";
 
 const GRACE_MS = 120_000;
 
@@ -29,10 +29,10 @@ async function hostAwaySince(id: string): Promise<number> {
 
 /** Moves the host's departure `ms` into the past. */
 async function backdateHostAway(id: string, ms: number) {
-  await runInDurableObject(stubOf(id), async (_instance, state) => {
-    const meta = (await state.storage.get<Meta>("meta"))!;
+  await editStorage(id, async (storage) => {
+    const meta = (await storage.get<Meta>("meta"))!;
     meta.hostAwaySince = meta.hostAwaySince! - ms;
-    await state.storage.put("meta", meta);
+    await storage.put("meta", meta);
   });
 }
 

@@ -4,8 +4,8 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Member } from "../../worker/members.ts";
-import { connect, createConsultation, errorCode, stubOf, ticketFor, upgrade } from "./helpers.ts";
+import type { Member } from "../../worker/storage-schema.ts";
+import { connect, createConsultation, editStorage, errorCode, stubOf, ticketFor, upgrade } from "./helpers.ts";
 
 async function expectUnauthorized(response: Response) {
   expect(response.status).toBe(401);
@@ -79,11 +79,11 @@ describe("tickets", () => {
     const { id, hostToken } = await createConsultation();
     const { ticket } = await ticketFor(id, { token: hostToken });
     const memberId = ticket.split(".")[0]!;
-    await runInDurableObject(stubOf(id), async (_instance, state) => {
-      const member = (await state.storage.get<Member>(`member:${memberId}`))!;
+    await editStorage(id, async (storage) => {
+      const member = (await storage.get<Member>(`member:${memberId}`))!;
       expect(member.tickets).toHaveLength(1);
       member.tickets = member.tickets.map((t) => ({ ...t, expiresAt: Date.now() - 1 }));
-      await state.storage.put(`member:${memberId}`, member);
+      await storage.put(`member:${memberId}`, member);
     });
     await expectUnauthorized(await upgrade(id, ticket));
   });

@@ -4,12 +4,11 @@
  * credential base64 HMAC-SHA1) and never outlive the consultation; after
  * the end none are issued.
  */
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { IceServer } from "../../worker/protocol.ts";
-import type { Meta } from "../../worker/members.ts";
-import { admittedPair, connect, createConsultation, join, stubOf, knockingPair } from "./helpers.ts";
+import type { Meta } from "../../worker/storage-schema.ts";
+import { admittedPair, connect, createConsultation, editStorage, join, knockingPair } from "./helpers.ts";
 
 async function hmacSha1Base64(secret: string, text: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
@@ -70,9 +69,9 @@ describe("TURN credentials", () => {
 
   it("an admission past expiresAt, before the alarm, issues no credentials", async () => {
     const { id, host, guest, participant } = await knockingPair();
-    await runInDurableObject(stubOf(id), async (_instance, state) => {
-      const meta = (await state.storage.get<Meta>("meta"))!;
-      await state.storage.put("meta", { ...meta, expiresAt: Date.now() - 1 });
+    await editStorage(id, async (storage) => {
+      const meta = (await storage.get<Meta>("meta"))!;
+      await storage.put("meta", { ...meta, expiresAt: Date.now() - 1 });
     });
     host.send({ type: "admit", id: participant.id });
     expect((await guest.next("ended")).reason).toBe("expired");

@@ -1,15 +1,16 @@
 import type { Mode, Participant, Policy, Role, Verification } from "./protocol.ts";
-import { randomSecret } from "./secrets.ts";
 
 /**
- * What a consultation keeps about itself (storage key `meta`). Times are
- * epoch milliseconds. Deleted, with everything else, when it ends.
+ * What a consultation stores: one `meta` record, one `member:{id}` record
+ * per invited person and one `code:{digest}` entry per guest invite code.
+ * Everything is deleted when the consultation ends.
  */
+
+/** What a consultation keeps about itself. Times are epoch milliseconds. */
 export interface Meta {
   mode: Mode;
   maxParticipants: number;
   chat: boolean;
-  createdAt: number;
   expiresAt: number;
   hostId: string;
   /** Set when the host's last socket closed; the grace period runs from it. */
@@ -17,9 +18,9 @@ export interface Meta {
 }
 
 /**
- * One invited person (storage key `member:{id}`): the host, a known invitee
- * (identified by `iss`+`sub`) or a guest (identified by a one-time code).
- * Only digests of codes, tickets and resume tokens are kept.
+ * One invited person: the host, a known invitee (identified by `iss`+`sub`)
+ * or a guest (identified by a one-time code). Only digests of codes,
+ * tickets and resume tokens are kept.
  */
 export interface Member {
   id: string;
@@ -39,26 +40,17 @@ export interface Member {
 }
 
 export const META_KEY = "meta";
-export const memberKey = (id: string) => `member:${id}`;
-export const codeKey = (digest: string) => `code:${digest}`;
+export const MEMBER_PREFIX = "member:";
+export const CODE_PREFIX = "code:";
+export const memberKey = (id: string) => `${MEMBER_PREFIX}${id}`;
+export const codeKey = (digest: string) => `${CODE_PREFIX}${digest}`;
 
-export const DEFAULT_NAMES: Record<Role, string> = { host: "Practitioner", guest: "Guest" };
-
-/** Per-consultation ids: random, and never the token's `sub`. */
-export function newMemberId(): string {
-  return `p${randomSecret(9)}`;
-}
-
+/** What the wire shows of a member. */
 export function toParticipant(member: Member): Participant {
   return { id: member.id, name: member.name, role: member.role, verified: member.verified };
 }
 
+/** What the wire shows of a consultation's settings. */
 export function policyOf(meta: Meta): Policy {
   return { mode: meta.mode, maxParticipants: meta.maxParticipants, chat: meta.chat };
-}
-
-/** `{id}.{secret}`: the id finds the member without an index. */
-export function splitCredential(credential: string): { memberId: string; secret: string } | null {
-  const match = /^(p[A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{16,64})$/.exec(credential);
-  return match ? { memberId: match[1]!, secret: match[2]! } : null;
 }
