@@ -4,6 +4,7 @@
  * body limit.
  */
 import { describe, expect, it } from "vitest";
+import { MAX_BODY_BYTES, readJsonBody } from "../../worker/api-requests.ts";
 import { api, bearer, createConsultation, errorCode, join, ORIGIN, PARTNER_ORIGIN, postJson, practitionerToken, ticketFor } from "./helpers.ts";
 
 const FOREIGN = "https://evil.example";
@@ -133,6 +134,38 @@ describe("body size", () => {
     const response = await api("/api/v1/consultations", { method: "POST", headers: bearer(await practitionerToken()), body });
     expect(response.status).toBe(413);
     expect(await errorCode(response)).toBe("too_large");
+  });
+
+  it("an endless chunked body on the unauthenticated join is 413, not read to its end", async () => {
+    const { id } = await createConsultation();
+    const chunk = new TextEncoder().encode(`{"code":"${"x".repeat(1000)}`);
+    // Never closes: a worker that read bodies whole would never answer.
+    const endless = new ReadableStream<Uint8Array>({ pull: (controller) => controller.enqueue(chunk) });
+    const response = await api(`/api/v1/consultations/${id}/join`, { method: "POST", body: endless });
+    expect(response.status).toBe(413);
+    expect(await errorCode(response)).toBe("too_large");
+  });
+
+  it("stops pulling a body at the first chunk past 16 KiB + 1 byte", async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1024;
+        controller.enqueue(new Uint8Array(1024).fill(0x20));
+      },
+    });
+    const request = new Request(`${ORIGIN}/api/v1/consultations`, { method: "POST", body });
+    await expect(readJsonBody(request)).rejects.toMatchObject({ code: "too_large", status: 413 });
+    // 17 KiB is the first chunk over the limit; a queued read-ahead may add one.
+    expect(pulled).toBeLessThanOrEqual(MAX_BODY_BYTES + 2 * 1024);
+  });
+
+  it("a body of exactly 16 KiB without content-length is read", async () => {
+    const text = JSON.stringify({ padding: "" });
+    const exact = JSON.stringify({ padding: "p".repeat(MAX_BODY_BYTES - text.length) });
+    const request = new Request(`${ORIGIN}/x`, { method: "POST", body: new Blob([exact]).stream() });
+    expect(new TextEncoder().encode(exact).byteLength).toBe(MAX_BODY_BYTES);
+    expect(await readJsonBody(request)).toEqual({ padding: "p".repeat(MAX_BODY_BYTES - text.length) });
   });
 
   it("a body just under 16 KiB is read", async () => {
