@@ -1,7 +1,7 @@
 import { Router, type IRequest } from "itty-router";
 import { parseCreate, parseGuestJoin, parseInvitee, readJsonBody } from "./api-requests.ts";
 import { authenticate } from "./auth.ts";
-import { readConfig, type Config } from "./config.ts";
+import { misconfigurations, readConfig, type Config } from "./config.ts";
 import { consultationStub, newConsultation } from "./consultations.ts";
 import { mintDevToken, parseDevTokenRequest } from "./dev-issuer.ts";
 import type { Env } from "./env.ts";
@@ -107,10 +107,22 @@ function refuseForeignOrigins(request: IRequest, _env: Env, _ctx: ExecutionConte
 }
 
 export async function handle(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const problems = misconfigurations(env);
+  if (problems.length) return withSecurityHeaders(refuseToRun(problems));
   const config = readConfig(env);
   const response: Response = await router.fetch(request as IRequest, env, ctx, config);
   // Pages and assets answer CORS themselves (pages.ts).
   return withSecurityHeaders(isApiPath(new URL(request.url).pathname) ? withCors(response, request, config) : response);
+}
+
+/**
+ * A deployment with unsafe settings answers nothing but this, pages
+ * included, until it is fixed: the operator sees why in the answer and the
+ * log, and no half-checked setting ever reaches a header.
+ */
+function refuseToRun(problems: string[]): Response {
+  console.error("Samtale refuses to run with this configuration:", problems.join(" "));
+  return json({ error: "internal", message: `This deployment is misconfigured. ${problems.join(" ")}` }, 500);
 }
 
 /** The API and the demo issuer: what browsers on allowed origins may call. */

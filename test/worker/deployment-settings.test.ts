@@ -164,3 +164,54 @@ describe("Cloudflare's TURN service (TURN_KEY_ID, TURN_KEY_API_TOKEN)", () => {
     expect(servers).toEqual([{ urls: ["stun:stun.cloudflare.com:3478"] }]);
   });
 });
+
+describe("a deployment that fetches its keys (AUTH_JWKS_URL)", () => {
+  // The partner's key server is out of reach here: the worker's outbound
+  // fetch is stubbed. Each case uses its own URL, since key sets are cached.
+  const fromUrl = (url: string) => ({ AUTH_JWKS: "", AUTH_JWKS_URL: url }) as Partial<Env>;
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it("verifies tokens with the fetched keys", async () => {
+    vi.spyOn(globalThis, "fetch").mockImplementation(async () => Response.json(JSON.parse(env.AUTH_JWKS!)));
+    const token = await partnerToken({ role: "practitioner" });
+    expect((await post(fromUrl("https://keys.partner.example/ok"), "/api/v1/consultations", { invitee: {} }, token)).status).toBe(201);
+  });
+
+  it("answers 503 unavailable, not 401, when the key set cannot be fetched", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const token = await partnerToken({ role: "practitioner" });
+    const failures: [string, () => Promise<Response>][] = [
+      ["network", () => Promise.reject(new TypeError("network connection lost"))],
+      ["timeout", () => Promise.reject(new DOMException("timed out", "TimeoutError"))],
+      ["500", async () => new Response("down", { status: 500 })],
+      ["not JSON", async () => new Response("<html>", { status: 200 })],
+    ];
+    for (const [what, failure] of failures) {
+      vi.spyOn(globalThis, "fetch").mockImplementation(failure);
+      const response = await post(fromUrl(`https://keys.partner.example/${encodeURIComponent(what)}`), "/api/v1/consultations", { invitee: {} }, token);
+      expect(response.status, what).toBe(503);
+      expect(((await response.json()) as { error: string }).error, what).toBe("unavailable");
+    }
+  });
+
+  it("still answers 401 for a key the reachable set does not hold", async () => {
+    vi.spyOn(globalThis, "fetch").mockImplementation(async () => Response.json({ keys: [] }));
+    const token = await partnerToken({ role: "practitioner" });
+    const response = await post(fromUrl("https://keys.partner.example/empty"), "/api/v1/consultations", { invitee: {} }, token);
+    expect(response.status).toBe(401);
+  });
+
+  it("refuses to run with an http: key set URL, naming the setting", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const fetched = vi.spyOn(globalThis, "fetch");
+    const token = await partnerToken({ role: "practitioner" });
+    const response = await post(fromUrl("http://keys.partner.example/jwks"), "/api/v1/consultations", { invitee: {} }, token);
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { error: string; message: string };
+    expect(body.error).toBe("internal");
+    expect(body.message).toMatch(/AUTH_JWKS_URL must be an https: URL/);
+    expect(logged).toHaveBeenCalled();
+    expect(fetched).not.toHaveBeenCalled();
+  });
+});
