@@ -10,7 +10,7 @@ import { splitCredential } from "./members.ts";
 import { isAllowedOrigin, preflight, withCors } from "./origins.ts";
 import { serveAsset } from "./pages.ts";
 import type { CreateConsultationResponse } from "./protocol.ts";
-import { errorResponse, json, withSecurityHeaders } from "./responses.ts";
+import { errorResponse, json, withNoStore, withSecurityHeaders } from "./responses.ts";
 
 type Args = [Env, ExecutionContext, Config];
 
@@ -108,11 +108,12 @@ function refuseForeignOrigins(request: IRequest, _env: Env, _ctx: ExecutionConte
 
 export async function handle(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   const problems = misconfigurations(env);
-  if (problems.length) return withSecurityHeaders(refuseToRun(problems));
+  if (problems.length) return withSecurityHeaders(withNoStore(refuseToRun(problems)));
   const config = readConfig(env);
   const response: Response = await router.fetch(request as IRequest, env, ctx, config);
-  // Pages and assets answer CORS themselves (pages.ts).
-  return withSecurityHeaders(isApiPath(new URL(request.url).pathname) ? withCors(response, request, config) : response);
+  // Pages and assets answer CORS themselves (pages.ts) and may be cached.
+  if (!isApiPath(new URL(request.url).pathname)) return withSecurityHeaders(response);
+  return withSecurityHeaders(withNoStore(withCors(response, request, config)));
 }
 
 /**

@@ -215,3 +215,55 @@ describe("a deployment that fetches its keys (AUTH_JWKS_URL)", () => {
     expect(fetched).not.toHaveBeenCalled();
   });
 });
+
+describe("ALLOWED_ORIGINS entries that are not exact origins", () => {
+  const wrong = [
+    "*",
+    "https://*.partner.example",
+    "https://partner.example/embed",
+    "https://partner.example;script-src *",
+    "https://partner.example https://other.example",
+    "https://partner.example\tx",
+    "ftp://partner.example",
+    "partner.example",
+    "null",
+    "https://PARTNER.example",
+    "https://partner.example:443",
+    "https://user@partner.example",
+    "https://partner.example/?x",
+    "https://partner.example//",
+  ];
+
+  it("stop the deployment: every request, pages included, is 500 with a message naming the entry, and it is logged", async () => {
+    for (const entry of wrong) {
+      const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      const settings = { ALLOWED_ORIGINS: `https://fine.example, ${entry}` };
+      for (const path of ["/", "/api/v1/consultations/abc"]) {
+        const response = await call(settings, path, { headers: { origin: "https://fine.example" } });
+        expect(response.status, `${entry} ${path}`).toBe(500);
+        expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+        const body = (await response.json()) as { error: string; message: string };
+        expect(body.error).toBe("internal");
+        expect(body.message, entry).toContain(`ALLOWED_ORIGINS entry ${JSON.stringify(entry)}`);
+        // Nothing of the setting reaches a header.
+        for (const name of ["content-security-policy", "permissions-policy", "access-control-allow-origin"]) {
+          expect(response.headers.get(name), `${entry} ${name}`).toBeNull();
+        }
+      }
+      expect(logged, entry).toHaveBeenCalled();
+      vi.restoreAllMocks();
+    }
+  });
+
+  it("are never read into the configuration either", () => {
+    for (const entry of wrong) expect(readConfig({ ALLOWED_ORIGINS: entry } as Env).allowedOrigins, entry).toEqual([]);
+  });
+
+  it("exact origins run, one trailing slash tolerated, spaces around commas too", async () => {
+    const settings = { ALLOWED_ORIGINS: " https://a.example/ ,http://localhost:8080,https://b.example:8443" };
+    expect(readConfig(settings as Env).allowedOrigins).toEqual(["https://a.example", "http://localhost:8080", "https://b.example:8443"]);
+    const page = await call(settings, "/");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("permissions-policy")).toContain(`camera=(self "https://a.example" "http://localhost:8080" "https://b.example:8443")`);
+  });
+});

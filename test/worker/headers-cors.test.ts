@@ -43,6 +43,47 @@ describe("headers on every response", () => {
     }
   });
 
+  it("every API answer, errors and preflights included, is cache-control: no-store; the element may be cached", async () => {
+    const { id, hostToken, invite } = await createConsultation();
+    const cases: [string, Response][] = [
+      ["201 create", await postJson("/api/v1/consultations", {}, bearer(hostToken))],
+      ["200 join", await join(id, { code: invite.code! })],
+      ["200 view", await api(`/api/v1/consultations/${id}`, { headers: bearer(hostToken) })],
+      ["401", await api(`/api/v1/consultations/${id}`)],
+      ["403 foreign origin", await api(`/api/v1/consultations/${id}`, { headers: { origin: FOREIGN, ...bearer(hostToken) } })],
+      ["404 unknown endpoint", await api("/api/v1/nothing")],
+      ["413", await api("/api/v1/consultations", { method: "POST", headers: bearer(hostToken), body: "x".repeat(17 * 1024) })],
+      ["426", await api(`/api/v1/consultations/${id}/ws`)],
+      ["204 preflight", await api("/api/v1/consultations", { method: "OPTIONS", headers: { origin: PARTNER_ORIGIN, "access-control-request-method": "POST" } })],
+      ["404 dev token", await api("/dev/token", { method: "POST" })],
+      ["204 delete", await api(`/api/v1/consultations/${id}`, { method: "DELETE", headers: bearer(hostToken) })],
+    ];
+    for (const [what, response] of cases) expect(response.headers.get("cache-control"), what).toBe("no-store");
+    expect((await api("/samtale-call.js")).headers.get("cache-control") ?? "").not.toMatch(/no-store/);
+  });
+
+  it("pages and API answers carry strict-transport-security for at least a year, subdomains included", async () => {
+    for (const path of ["/", "/join", "/samtale-call.js", "/api/v1/nothing"]) {
+      const hsts = (await api(path)).headers.get("strict-transport-security") ?? "";
+      expect(Number(/max-age=(\d+)/.exec(hsts)?.[1]), path).toBeGreaterThanOrEqual(365 * 24 * 3600);
+      expect(hsts, path).toMatch(/;\s*includeSubDomains/i);
+    }
+  });
+
+  it("pages allow camera, microphone and screen capture to self and the allowed origins only, and turn off the rest", async () => {
+    for (const path of ["/", "/join"]) {
+      const policy = (await api(path)).headers.get("permissions-policy") ?? "";
+      const features = new Map(policy.split(/,\s*/).map((item) => item.split("=") as [string, string]));
+      for (const feature of ["camera", "microphone", "display-capture"]) {
+        expect(features.get(feature), `${path} ${feature}`).toBe(`(self "${PARTNER_ORIGIN}")`);
+      }
+      for (const feature of ["geolocation", "payment", "usb", "serial", "hid", "midi"]) {
+        expect(features.get(feature), `${path} ${feature}`).toBe("()");
+      }
+      expect(policy).not.toMatch(/\*/);
+    }
+  });
+
   it("errors are {error, message} without a stack trace", async () => {
     const responses = [
       await api("/api/v1/consultations/abc"),
