@@ -10,7 +10,7 @@ import { readConfig } from "../../worker/config.ts";
 import type { Env } from "../../worker/env.ts";
 import { handle } from "../../worker/router.ts";
 import type { CreateConsultationResponse, JoinResponse } from "../../worker/protocol.ts";
-import { iceServersFor } from "../../worker/turn.ts";
+import { iceServersFor, TURN_API_TIMEOUT_MS } from "../../worker/turn.ts";
 import { ORIGIN, partnerToken } from "./helpers.ts";
 
 /** One request to the worker as deployed with `overrides`. */
@@ -155,6 +155,34 @@ describe("Cloudflare's TURN service (TURN_KEY_ID, TURN_KEY_API_TOKEN)", () => {
     expect(request.url).toBe("https://rtc.live.cloudflare.com/v1/turn/keys/key-1/credentials/generate-ice-servers");
     expect(request.headers.get("authorization")).toBe("Bearer api-token");
     expect(await request.json()).toEqual({ ttl: 900 });
+  });
+
+  it("asks for at most two hours for a consultation that lasts a day", async () => {
+    const bodies: unknown[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      bodies.push(await new Request(input as RequestInfo, init).json());
+      return Response.json({ iceServers: [relay] }, { status: 201 });
+    });
+    const now = Date.now();
+    await iceServersFor(settings, readConfig(settings), "p1", now + 24 * 3600_000, now);
+    expect(bodies).toEqual([{ ttl: 7200 }]);
+  });
+
+  it("gives up on a service that does not answer in time and still answers STUN", { timeout: TURN_API_TIMEOUT_MS + 5000 }, async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const signals: (AbortSignal | null | undefined)[] = [];
+    // Hangs until the worker's own signal gives up on it.
+    vi.spyOn(globalThis, "fetch").mockImplementation(
+      (_input, init) =>
+        new Promise((_resolve, reject) => {
+          signals.push(init?.signal);
+          init?.signal?.addEventListener("abort", () => reject(init.signal!.reason));
+        }),
+    );
+    const servers = await iceServersFor(settings, readConfig(settings), "p1", Date.now() + 600_000);
+    expect(servers).toEqual([{ urls: ["stun:stun.cloudflare.com:3478"] }]);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(true);
   });
 
   it("still answers STUN when the service fails, so the call can go direct", async () => {
