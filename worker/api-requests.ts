@@ -13,10 +13,7 @@ const SUB_MAX = 256;
 
 /** Reads a JSON object body; an empty body is `{}`. */
 export async function readJsonBody(request: Request): Promise<Record<string, unknown>> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new ApiError("too_large", "The request body is over 16 KiB.");
-  const bytes = await request.arrayBuffer();
-  if (bytes.byteLength > MAX_BODY_BYTES) throw new ApiError("too_large", "The request body is over 16 KiB.");
+  const bytes = await readBoundedBody(request);
   if (bytes.byteLength === 0) return {};
   let value: unknown;
   try {
@@ -28,6 +25,42 @@ export async function readJsonBody(request: Request): Promise<Record<string, unk
     throw new ApiError("invalid_request", "The request body must be a JSON object.");
   }
   return value as Record<string, unknown>;
+}
+
+const tooLarge = () => new ApiError("too_large", "The request body is over 16 KiB.");
+
+/**
+ * The body's bytes, at most MAX_BODY_BYTES of them. `Content-Length` is only
+ * a hint (a chunked body has none, and a client may lie): the bytes are
+ * counted as they stream in, and reading stops at the first byte over the
+ * limit, so nobody can make the worker buffer more than 16 KiB + one chunk.
+ */
+async function readBoundedBody(request: Request): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > MAX_BODY_BYTES) {
+      // Cancelling tells the sender to stop; the rest is never read.
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 export interface InviteeInput {

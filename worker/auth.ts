@@ -4,6 +4,7 @@ import {
   decodeProtectedHeader,
   errors as joseErrors,
   jwtVerify,
+  type JWTHeaderParameters,
   type JWTPayload,
   type JWTVerifyGetKey,
 } from "jose";
@@ -58,10 +59,10 @@ async function verifyPartnerToken(token: string, env: Env, config: Config): Prom
   if (!config.issuer) {
     throw new ApiError("unauthorized", "This deployment trusts no token issuer yet (AUTH_ISSUER is not set).");
   }
-  return verifyWith(token, partnerKeys(env), config.issuer, config.algorithms, config);
+  return verifyWith(token, partnerKeys(env, config), config.issuer, config.algorithms, config);
 }
 
-function partnerKeys(env: Env): JWTVerifyGetKey {
+function partnerKeys(env: Env, config: Config): JWTVerifyGetKey {
   if (env.AUTH_JWKS) {
     try {
       return createLocalJWKSet(JSON.parse(env.AUTH_JWKS));
@@ -70,15 +71,33 @@ function partnerKeys(env: Env): JWTVerifyGetKey {
       throw new ApiError("unauthorized", "The deployment's key set is not usable.");
     }
   }
-  if (env.AUTH_JWKS_URL) {
-    let keySet = remoteKeySets.get(env.AUTH_JWKS_URL);
+  if (config.jwksUrl) {
+    const url = config.jwksUrl.href;
+    let keySet = remoteKeySets.get(url);
     if (!keySet) {
-      keySet = createRemoteJWKSet(new URL(env.AUTH_JWKS_URL));
-      remoteKeySets.set(env.AUTH_JWKS_URL, keySet);
+      keySet = reportingUnreachable(createRemoteJWKSet(config.jwksUrl));
+      remoteKeySets.set(url, keySet);
     }
     return keySet;
   }
   throw new ApiError("unauthorized", "This deployment has no keys to verify tokens (AUTH_JWKS or AUTH_JWKS_URL).");
+}
+
+/**
+ * A key set that cannot be fetched (timeout, network, not 200, not JSON)
+ * says nothing about the token: that is `503 unavailable`, worth a retry,
+ * not `401`, which tells a client to give up on a token that may be fine.
+ */
+function reportingUnreachable(keySet: JWTVerifyGetKey): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await keySet(header, token);
+    } catch (error) {
+      if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) throw error;
+      console.error("the partner's key set (AUTH_JWKS_URL) could not be fetched", error);
+      throw new ApiError("unavailable", "The keys that verify sign-ins cannot be fetched right now. Try again shortly.");
+    }
+  };
 }
 
 async function verifyWith(
@@ -89,28 +108,48 @@ async function verifyWith(
   config: Config,
 ): Promise<JWTPayload> {
   let payload: JWTPayload;
+  let protectedHeader: JWTHeaderParameters;
   try {
-    ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
+    ({ payload, protectedHeader } = await jwtVerify(token, key as JWTVerifyGetKey, {
       issuer,
       audience: config.audience,
       algorithms,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      requiredClaims: ["iss", "aud", "sub", "exp"],
+      // Requires `iat` and refuses one in the future (beyond the tolerance);
+      // a token issued over an hour ago could not be valid anyway (below).
+      maxTokenAge: MAX_LIFETIME_SECONDS,
+      requiredClaims: ["iss", "aud", "sub", "exp", "iat"],
     }));
   } catch (error) {
+    if (error instanceof ApiError) throw error;
     throw new ApiError("unauthorized", describeJoseError(error));
+  }
+  if (protectedHeader.typ !== undefined && !isJwtType(protectedHeader.typ)) {
+    throw new ApiError("unauthorized", "The token's `typ` header must be `JWT` or `at+jwt`.");
   }
   const now = Math.floor(Date.now() / 1000);
   const exp = payload.exp as number;
   const livesTooLong =
     exp - now > MAX_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS ||
-    (typeof payload.iat === "number" && exp - payload.iat > MAX_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS);
+    exp - (payload.iat as number) > MAX_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS;
   if (livesTooLong) throw new ApiError("unauthorized", "The token lives longer than one hour.");
   return payload;
 }
 
+/**
+ * `typ` names a media type: case-insensitive, `application/` optional
+ * (RFC 7515 4.1.9). A plain JWT or an OAuth access token (RFC 9068) is
+ * fine; anything else (a logout token, a DPoP proof, a signed response)
+ * was made for another purpose and must not open a call (RFC 8725 3.11).
+ */
+function isJwtType(typ: string): boolean {
+  const mediaType = typ.toLowerCase().replace(/^application\//, "");
+  return mediaType === "jwt" || mediaType === "at+jwt";
+}
+
 function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return "The token has expired.";
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.reason === "missing") return `The token has no \`${error.claim}\` claim.`;
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `The token's \`${error.claim}\` claim is not accepted.`;
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return "The token's signing algorithm is not allowed.";
   if (error instanceof joseErrors.JWKSNoMatchingKey) return "The token was signed by an unknown key.";

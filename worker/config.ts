@@ -16,6 +16,8 @@ export interface Config {
   stunUrls: string[];
   hostGraceSeconds: number;
   devAuth: boolean;
+  /** `AUTH_JWKS_URL`, when it is an https: URL (see `misconfigurations`). */
+  jwksUrl: URL | undefined;
 }
 
 const DEFAULT_STUN = "stun:stun.cloudflare.com:3478";
@@ -26,7 +28,9 @@ export function readConfig(env: Env): Config {
     issuer: env.AUTH_ISSUER?.trim() || undefined,
     audience: env.AUTH_AUDIENCE?.trim() || "samtale",
     algorithms: list(env.AUTH_ALGORITHMS ?? "ES256,EdDSA,RS256"),
-    allowedOrigins: list(env.ALLOWED_ORIGINS ?? "").map((origin) => origin.replace(/\/+$/, "")),
+    // Only exact origins: anything else is a misconfiguration the router
+    // refuses to run with, and is never copied into a header even so.
+    allowedOrigins: list(env.ALLOWED_ORIGINS ?? "").flatMap((entry) => exactOrigin(entry) ?? []),
     // Anything but an explicit `none` pins to the EU: a typo must not move data.
     jurisdiction: env.DATA_JURISDICTION?.trim() === "none" ? "none" : "eu",
     minAge: wholeNumber(env.MIN_AGE, 16),
@@ -35,7 +39,57 @@ export function readConfig(env: Env): Config {
     stunUrls: stunUrls.length ? stunUrls : [DEFAULT_STUN],
     hostGraceSeconds: wholeNumber(env.HOST_GRACE_SECONDS, 120),
     devAuth: env.DEV_AUTH === "1",
+    jwksUrl: httpsUrl(env.AUTH_JWKS_URL),
   };
+}
+
+/**
+ * What makes this deployment unsafe to run, one sentence per problem. The
+ * router answers every request `500` with these (and logs them) rather than
+ * run half-configured: a wildcard origin or an http: key set would silently
+ * weaken what Samtale promises.
+ */
+export function misconfigurations(env: Env): string[] {
+  const problems: string[] = [];
+  for (const entry of list(env.ALLOWED_ORIGINS ?? "")) {
+    if (exactOrigin(entry) === undefined) {
+      problems.push(
+        `ALLOWED_ORIGINS entry ${JSON.stringify(entry)} is not an exact origin: write each as scheme://host[:port], comma-separated, with no path, wildcard or ';'.`,
+      );
+    }
+  }
+  const jwksUrl = env.AUTH_JWKS_URL?.trim();
+  if (jwksUrl && !httpsUrl(jwksUrl)) {
+    problems.push("AUTH_JWKS_URL must be an https: URL: keys fetched over plain http could be swapped on the way.");
+  }
+  return problems;
+}
+
+/**
+ * The origin an `ALLOWED_ORIGINS` entry names, if it names exactly one: an
+ * http(s) URL with nothing but scheme, host and port, written as browsers
+ * send it in `Origin` (lower case, no default port). One trailing slash is
+ * tolerated, since `https://a.example/` cannot mean anything else.
+ */
+function exactOrigin(entry: string): string | undefined {
+  if (!/^https?:\/\/[a-z0-9.\-[\]:]+\/?$/.test(entry)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return undefined;
+  }
+  return entry.replace(/\/$/, "") === url.origin ? url.origin : undefined;
+}
+
+function httpsUrl(value: string | undefined): URL | undefined {
+  if (!value?.trim()) return undefined;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === "https:" ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function list(value: string): string[] {

@@ -19,7 +19,9 @@ export type ErrorCode =
   | "invalid_request"
   | "too_large"
   | "rate_limited"
-  | "internal";
+  | "internal"
+  /** Added: a service Samtale depends on (the partner's key set) cannot be reached; try again later. */
+  | "unavailable";
 
 /** Every error body: `{"error": CODE, "message": TEXT}`. */
 export interface ErrorBody {

@@ -28,5 +28,20 @@ export function withSecurityHeaders(response: Response): Response {
   const secured = new Response(response.body, response);
   secured.headers.set("x-content-type-options", "nosniff");
   secured.headers.set("referrer-policy", "no-referrer");
+  // Browsers heed it only over HTTPS, so local http runs are unaffected.
+  secured.headers.set("strict-transport-security", `max-age=${ONE_YEAR_SECONDS}; includeSubDomains`);
   return secured;
+}
+
+const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+/**
+ * API answers hold tickets, resume tokens, rosters and codes: no cache, in
+ * the browser or on the way, may keep one.
+ */
+export function withNoStore(response: Response): Response {
+  if (response.status === 101) return response;
+  const answer = new Response(response.body, response);
+  answer.headers.set("cache-control", "no-store");
+  return answer;
 }

@@ -1,7 +1,7 @@
 import { Router, type IRequest } from "itty-router";
 import { parseCreate, parseGuestJoin, parseInvitee, readJsonBody } from "./api-requests.ts";
 import { authenticate } from "./auth.ts";
-import { readConfig, type Config } from "./config.ts";
+import { misconfigurations, readConfig, type Config } from "./config.ts";
 import { consultationStub, newConsultation } from "./consultation-namespace.ts";
 import { splitCredential } from "./credentials.ts";
 import { mintDevToken, parseDevTokenRequest } from "./dev-issuer.ts";
@@ -10,7 +10,7 @@ import { ApiError, unwrap } from "./errors.ts";
 import { isAllowedOrigin, preflight, withCors } from "./origins.ts";
 import { serveAsset } from "./pages.ts";
 import type { CreateConsultationResponse } from "./protocol.ts";
-import { errorResponse, json, withSecurityHeaders } from "./responses.ts";
+import { errorResponse, json, withNoStore, withSecurityHeaders } from "./responses.ts";
 
 type Args = [Env, ExecutionContext, Config];
 
@@ -107,10 +107,23 @@ function refuseForeignOrigins(request: IRequest, _env: Env, _ctx: ExecutionConte
 }
 
 export async function handle(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const problems = misconfigurations(env);
+  if (problems.length) return withSecurityHeaders(withNoStore(refuseToRun(problems)));
   const config = readConfig(env);
   const response: Response = await router.fetch(request as IRequest, env, ctx, config);
-  // Pages and assets answer CORS themselves (pages.ts).
-  return withSecurityHeaders(isApiPath(new URL(request.url).pathname) ? withCors(response, request, config) : response);
+  // Pages and assets answer CORS themselves (pages.ts) and may be cached.
+  if (!isApiPath(new URL(request.url).pathname)) return withSecurityHeaders(response);
+  return withSecurityHeaders(withNoStore(withCors(response, request, config)));
+}
+
+/**
+ * A deployment with unsafe settings answers nothing but this, pages
+ * included, until it is fixed: the operator sees why in the answer and the
+ * log, and no half-checked setting ever reaches a header.
+ */
+function refuseToRun(problems: string[]): Response {
+  console.error("Samtale refuses to run with this configuration:", problems.join(" "));
+  return json({ error: "internal", message: `This deployment is misconfigured. ${problems.join(" ")}` }, 500);
 }
 
 /** The API and the demo issuer: what browsers on allowed origins may call. */

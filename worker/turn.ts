@@ -3,10 +3,22 @@ import type { Env } from "./env.ts";
 import type { IceServer } from "./protocol.ts";
 
 /**
+ * The longest a TURN credential lives. A credential cannot be revoked once
+ * handed out, so it is kept short; a participant who stays longer gets a
+ * fresh one with every `welcome` (each reconnect brings one), and an ICE
+ * session already allocated on the relay keeps its allocation.
+ */
+export const TURN_CREDENTIAL_MAX_MS = 2 * 60 * 60 * 1000;
+
+/** How long a `welcome` waits for Cloudflare's TURN API before going without. */
+export const TURN_API_TIMEOUT_MS = 3000;
+
+/**
  * ICE servers for one admitted participant: STUN always, TURN when the
- * deployment has it. Credentials never outlive the consultation: the
- * Durable Object calls this only while the consultation is open, and the
- * expiry is the consultation's.
+ * deployment has it. The Durable Object calls this for every `welcome`,
+ * only while the consultation is open, so every welcome carries fresh
+ * credentials that end at most two hours later and never after the
+ * consultation's expiry.
  */
 export async function iceServersFor(
   env: Env,
@@ -16,10 +28,11 @@ export async function iceServersFor(
   now = Date.now(),
 ): Promise<IceServer[]> {
   const servers: IceServer[] = [{ urls: config.stunUrls }];
+  const credentialExpiry = Math.min(expiresAt, now + TURN_CREDENTIAL_MAX_MS);
   if (env.TURN_URLS && env.TURN_SECRET) {
-    servers.push(await coturnServer(env.TURN_URLS, env.TURN_SECRET, participantId, expiresAt));
+    servers.push(await coturnServer(env.TURN_URLS, env.TURN_SECRET, participantId, credentialExpiry));
   } else if (env.TURN_KEY_ID && env.TURN_KEY_API_TOKEN) {
-    servers.push(...(await cloudflareTurnServers(env.TURN_KEY_ID, env.TURN_KEY_API_TOKEN, expiresAt, now)));
+    servers.push(...(await cloudflareTurnServers(env.TURN_KEY_ID, env.TURN_KEY_API_TOKEN, credentialExpiry, now)));
   }
   return servers;
 }
@@ -49,7 +62,8 @@ export async function coturnServer(
 
 /** Cloudflare's TURN service mints credentials through its API. */
 async function cloudflareTurnServers(keyId: string, apiToken: string, expiresAt: number, now: number): Promise<IceServer[]> {
-  const ttl = Math.max(60, Math.floor((expiresAt - now) / 1000));
+  // Rounded down, so the credential never outlives `expiresAt`.
+  const ttl = Math.max(1, Math.floor((expiresAt - now) / 1000));
   try {
     const response = await fetch(
       `https://rtc.live.cloudflare.com/v1/turn/keys/${encodeURIComponent(keyId)}/credentials/generate-ice-servers`,
@@ -57,6 +71,8 @@ async function cloudflareTurnServers(keyId: string, apiToken: string, expiresAt:
         method: "POST",
         headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
         body: JSON.stringify({ ttl }),
+        // A slow API must not hold the welcome, and so the call, hostage.
+        signal: AbortSignal.timeout(TURN_API_TIMEOUT_MS),
       },
     );
     if (!response.ok) throw new Error(`TURN service answered ${response.status}`);
@@ -65,7 +81,7 @@ async function cloudflareTurnServers(keyId: string, apiToken: string, expiresAt:
     return Array.isArray(iceServers) ? iceServers : [iceServers];
   } catch (error) {
     // The call still works directly or through STUN; a missing relay is
-    // better than no call at all.
+    // better than no call at all. A timeout lands here too.
     console.error("TURN credentials unavailable", error);
     return [];
   }

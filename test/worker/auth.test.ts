@@ -17,7 +17,7 @@ function validClaims(extra: JWTPayload = {}): JWTPayload {
 }
 
 /** Signs exactly these claims (no defaults added) with the trusted key. */
-async function signed(claims: JWTPayload, header: { alg: string; kid?: string } = { alg: "ES256", kid: "partner-1" }) {
+async function signed(claims: JWTPayload, header: { alg: string; kid?: string; typ?: string } = { alg: "ES256", kid: "partner-1" }) {
   const key = await importJWK(JSON.parse(env.TEST_SIGNING_JWK), "ES256");
   return new SignJWT(claims).setProtectedHeader(header).sign(key);
 }
@@ -115,6 +115,32 @@ describe("partner tokens are refused with 401", () => {
 
   it("refuses a token issued to live more than one hour, even if exp is near", async () => {
     await expectUnauthorized(await create(await signed(validClaims({ iat: now() - 3 * 3600, exp: now() + 60 }))));
+  });
+
+  it("refuses a token without `iat`", async () => {
+    const { iat: _iat, ...claims } = validClaims();
+    const response = await create(await signed(claims));
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: "unauthorized", message: expect.stringContaining("`iat`") });
+  });
+
+  it("refuses `iat` from the future beyond the 60 s tolerance, accepts it within", async () => {
+    await expectUnauthorized(await create(await signed(validClaims({ iat: now() + 120, exp: now() + 600 }))));
+    expect((await create(await signed(validClaims({ iat: now() + 30, exp: now() + 600 })))).status).toBe(201);
+  });
+
+  it("refuses a `typ` header other than JWT or at+jwt (another kind of token)", async () => {
+    for (const typ of ["dpop+jwt", "logout+jwt", "JOSE", "secevent+jwt", ""]) {
+      const response = await create(await signed(validClaims(), { alg: "ES256", kid: "partner-1", typ }));
+      expect(response.status, typ).toBe(401);
+      expect(((await response.json()) as { message: string }).message, typ).toMatch(/typ/);
+    }
+  });
+
+  it("accepts `typ` JWT or at+jwt in any case, with or without application/", async () => {
+    for (const typ of ["JWT", "jwt", "at+jwt", "AT+JWT", "application/at+jwt", "application/JWT"]) {
+      expect((await create(await signed(validClaims(), { alg: "ES256", kid: "partner-1", typ }))).status, typ).toBe(201);
+    }
   });
 
   it("accepts `exp` exactly one hour ahead", async () => {

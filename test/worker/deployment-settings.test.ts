@@ -10,7 +10,7 @@ import { readConfig } from "../../worker/config.ts";
 import type { Env } from "../../worker/env.ts";
 import { handle } from "../../worker/router.ts";
 import type { CreateConsultationResponse, JoinResponse } from "../../worker/protocol.ts";
-import { iceServersFor } from "../../worker/turn.ts";
+import { iceServersFor, TURN_API_TIMEOUT_MS } from "../../worker/turn.ts";
 import { ORIGIN, partnerToken } from "./helpers.ts";
 
 /** One request to the worker as deployed with `overrides`. */
@@ -157,10 +157,141 @@ describe("Cloudflare's TURN service (TURN_KEY_ID, TURN_KEY_API_TOKEN)", () => {
     expect(await request.json()).toEqual({ ttl: 900 });
   });
 
+  it("asks for at most two hours for a consultation that lasts a day", async () => {
+    const bodies: unknown[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      bodies.push(await new Request(input as RequestInfo, init).json());
+      return Response.json({ iceServers: [relay] }, { status: 201 });
+    });
+    const now = Date.now();
+    await iceServersFor(settings, readConfig(settings), "p1", now + 24 * 3600_000, now);
+    expect(bodies).toEqual([{ ttl: 7200 }]);
+  });
+
+  it("gives up on a service that does not answer in time and still answers STUN", { timeout: TURN_API_TIMEOUT_MS + 5000 }, async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const signals: (AbortSignal | null | undefined)[] = [];
+    // Hangs until the worker's own signal gives up on it.
+    vi.spyOn(globalThis, "fetch").mockImplementation(
+      (_input, init) =>
+        new Promise((_resolve, reject) => {
+          signals.push(init?.signal);
+          init?.signal?.addEventListener("abort", () => reject(init.signal!.reason));
+        }),
+    );
+    const servers = await iceServersFor(settings, readConfig(settings), "p1", Date.now() + 600_000);
+    expect(servers).toEqual([{ urls: ["stun:stun.cloudflare.com:3478"] }]);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
   it("still answers STUN when the service fails, so the call can go direct", async () => {
     vi.spyOn(globalThis, "fetch").mockResolvedValue(new Response("nope", { status: 503 }));
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     const servers = await iceServersFor(settings, readConfig(settings), "p1", Date.now() + 60_000);
     expect(servers).toEqual([{ urls: ["stun:stun.cloudflare.com:3478"] }]);
+  });
+});
+
+describe("a deployment that fetches its keys (AUTH_JWKS_URL)", () => {
+  // The partner's key server is out of reach here: the worker's outbound
+  // fetch is stubbed. Each case uses its own URL, since key sets are cached.
+  const fromUrl = (url: string) => ({ AUTH_JWKS: "", AUTH_JWKS_URL: url }) as Partial<Env>;
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it("verifies tokens with the fetched keys", async () => {
+    vi.spyOn(globalThis, "fetch").mockImplementation(async () => Response.json(JSON.parse(env.AUTH_JWKS!)));
+    const token = await partnerToken({ role: "practitioner" });
+    expect((await post(fromUrl("https://keys.partner.example/ok"), "/api/v1/consultations", { invitee: {} }, token)).status).toBe(201);
+  });
+
+  it("answers 503 unavailable, not 401, when the key set cannot be fetched", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const token = await partnerToken({ role: "practitioner" });
+    const failures: [string, () => Promise<Response>][] = [
+      ["network", () => Promise.reject(new TypeError("network connection lost"))],
+      ["timeout", () => Promise.reject(new DOMException("timed out", "TimeoutError"))],
+      ["500", async () => new Response("down", { status: 500 })],
+      ["not JSON", async () => new Response("<html>", { status: 200 })],
+    ];
+    for (const [what, failure] of failures) {
+      vi.spyOn(globalThis, "fetch").mockImplementation(failure);
+      const response = await post(fromUrl(`https://keys.partner.example/${encodeURIComponent(what)}`), "/api/v1/consultations", { invitee: {} }, token);
+      expect(response.status, what).toBe(503);
+      expect(((await response.json()) as { error: string }).error, what).toBe("unavailable");
+    }
+  });
+
+  it("still answers 401 for a key the reachable set does not hold", async () => {
+    vi.spyOn(globalThis, "fetch").mockImplementation(async () => Response.json({ keys: [] }));
+    const token = await partnerToken({ role: "practitioner" });
+    const response = await post(fromUrl("https://keys.partner.example/empty"), "/api/v1/consultations", { invitee: {} }, token);
+    expect(response.status).toBe(401);
+  });
+
+  it("refuses to run with an http: key set URL, naming the setting", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const fetched = vi.spyOn(globalThis, "fetch");
+    const token = await partnerToken({ role: "practitioner" });
+    const response = await post(fromUrl("http://keys.partner.example/jwks"), "/api/v1/consultations", { invitee: {} }, token);
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { error: string; message: string };
+    expect(body.error).toBe("internal");
+    expect(body.message).toMatch(/AUTH_JWKS_URL must be an https: URL/);
+    expect(logged).toHaveBeenCalled();
+    expect(fetched).not.toHaveBeenCalled();
+  });
+});
+
+describe("ALLOWED_ORIGINS entries that are not exact origins", () => {
+  const wrong = [
+    "*",
+    "https://*.partner.example",
+    "https://partner.example/embed",
+    "https://partner.example;script-src *",
+    "https://partner.example https://other.example",
+    "https://partner.example\tx",
+    "ftp://partner.example",
+    "partner.example",
+    "null",
+    "https://PARTNER.example",
+    "https://partner.example:443",
+    "https://user@partner.example",
+    "https://partner.example/?x",
+    "https://partner.example//",
+  ];
+
+  it("stop the deployment: every request, pages included, is 500 with a message naming the entry, and it is logged", async () => {
+    for (const entry of wrong) {
+      const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      const settings = { ALLOWED_ORIGINS: `https://fine.example, ${entry}` };
+      for (const path of ["/", "/api/v1/consultations/abc"]) {
+        const response = await call(settings, path, { headers: { origin: "https://fine.example" } });
+        expect(response.status, `${entry} ${path}`).toBe(500);
+        expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+        const body = (await response.json()) as { error: string; message: string };
+        expect(body.error).toBe("internal");
+        expect(body.message, entry).toContain(`ALLOWED_ORIGINS entry ${JSON.stringify(entry)}`);
+        // Nothing of the setting reaches a header.
+        for (const name of ["content-security-policy", "permissions-policy", "access-control-allow-origin"]) {
+          expect(response.headers.get(name), `${entry} ${name}`).toBeNull();
+        }
+      }
+      expect(logged, entry).toHaveBeenCalled();
+      vi.restoreAllMocks();
+    }
+  });
+
+  it("are never read into the configuration either", () => {
+    for (const entry of wrong) expect(readConfig({ ALLOWED_ORIGINS: entry } as Env).allowedOrigins, entry).toEqual([]);
+  });
+
+  it("exact origins run, one trailing slash tolerated, spaces around commas too", async () => {
+    const settings = { ALLOWED_ORIGINS: " https://a.example/ ,http://localhost:8080,https://b.example:8443" };
+    expect(readConfig(settings as Env).allowedOrigins).toEqual(["https://a.example", "http://localhost:8080", "https://b.example:8443"]);
+    const page = await call(settings, "/");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("permissions-policy")).toContain(`camera=(self "https://a.example" "http://localhost:8080" "https://b.example:8443")`);
   });
 });

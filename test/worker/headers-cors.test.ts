@@ -4,6 +4,7 @@
  * body limit.
  */
 import { describe, expect, it } from "vitest";
+import { MAX_BODY_BYTES, readJsonBody } from "../../worker/api-requests.ts";
 import { api, bearer, createConsultation, errorCode, join, ORIGIN, PARTNER_ORIGIN, postJson, practitionerToken, ticketFor } from "./helpers.ts";
 
 const FOREIGN = "https://evil.example";
@@ -39,6 +40,47 @@ describe("headers on every response", () => {
     for (const [what, response, isJson] of cases) {
       expectSecurityHeaders(response, what);
       if (isJson) expect(response.headers.get("content-type"), what).toMatch(/^application\/json\b/);
+    }
+  });
+
+  it("every API answer, errors and preflights included, is cache-control: no-store; the element may be cached", async () => {
+    const { id, hostToken, invite } = await createConsultation();
+    const cases: [string, Response][] = [
+      ["201 create", await postJson("/api/v1/consultations", {}, bearer(hostToken))],
+      ["200 join", await join(id, { code: invite.code! })],
+      ["200 view", await api(`/api/v1/consultations/${id}`, { headers: bearer(hostToken) })],
+      ["401", await api(`/api/v1/consultations/${id}`)],
+      ["403 foreign origin", await api(`/api/v1/consultations/${id}`, { headers: { origin: FOREIGN, ...bearer(hostToken) } })],
+      ["404 unknown endpoint", await api("/api/v1/nothing")],
+      ["413", await api("/api/v1/consultations", { method: "POST", headers: bearer(hostToken), body: "x".repeat(17 * 1024) })],
+      ["426", await api(`/api/v1/consultations/${id}/ws`)],
+      ["204 preflight", await api("/api/v1/consultations", { method: "OPTIONS", headers: { origin: PARTNER_ORIGIN, "access-control-request-method": "POST" } })],
+      ["404 dev token", await api("/dev/token", { method: "POST" })],
+      ["204 delete", await api(`/api/v1/consultations/${id}`, { method: "DELETE", headers: bearer(hostToken) })],
+    ];
+    for (const [what, response] of cases) expect(response.headers.get("cache-control"), what).toBe("no-store");
+    expect((await api("/samtale-call.js")).headers.get("cache-control") ?? "").not.toMatch(/no-store/);
+  });
+
+  it("pages and API answers carry strict-transport-security for at least a year, subdomains included", async () => {
+    for (const path of ["/", "/join", "/samtale-call.js", "/api/v1/nothing"]) {
+      const hsts = (await api(path)).headers.get("strict-transport-security") ?? "";
+      expect(Number(/max-age=(\d+)/.exec(hsts)?.[1]), path).toBeGreaterThanOrEqual(365 * 24 * 3600);
+      expect(hsts, path).toMatch(/;\s*includeSubDomains/i);
+    }
+  });
+
+  it("pages allow camera, microphone and screen capture to self and the allowed origins only, and turn off the rest", async () => {
+    for (const path of ["/", "/join"]) {
+      const policy = (await api(path)).headers.get("permissions-policy") ?? "";
+      const features = new Map(policy.split(/,\s*/).map((item) => item.split("=") as [string, string]));
+      for (const feature of ["camera", "microphone", "display-capture"]) {
+        expect(features.get(feature), `${path} ${feature}`).toBe(`(self "${PARTNER_ORIGIN}")`);
+      }
+      for (const feature of ["geolocation", "payment", "usb", "serial", "hid", "midi"]) {
+        expect(features.get(feature), `${path} ${feature}`).toBe("()");
+      }
+      expect(policy).not.toMatch(/\*/);
     }
   });
 
@@ -133,6 +175,38 @@ describe("body size", () => {
     const response = await api("/api/v1/consultations", { method: "POST", headers: bearer(await practitionerToken()), body });
     expect(response.status).toBe(413);
     expect(await errorCode(response)).toBe("too_large");
+  });
+
+  it("an endless chunked body on the unauthenticated join is 413, not read to its end", async () => {
+    const { id } = await createConsultation();
+    const chunk = new TextEncoder().encode(`{"code":"${"x".repeat(1000)}`);
+    // Never closes: a worker that read bodies whole would never answer.
+    const endless = new ReadableStream<Uint8Array>({ pull: (controller) => controller.enqueue(chunk) });
+    const response = await api(`/api/v1/consultations/${id}/join`, { method: "POST", body: endless });
+    expect(response.status).toBe(413);
+    expect(await errorCode(response)).toBe("too_large");
+  });
+
+  it("stops pulling a body at the first chunk past 16 KiB + 1 byte", async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1024;
+        controller.enqueue(new Uint8Array(1024).fill(0x20));
+      },
+    });
+    const request = new Request(`${ORIGIN}/api/v1/consultations`, { method: "POST", body });
+    await expect(readJsonBody(request)).rejects.toMatchObject({ code: "too_large", status: 413 });
+    // 17 KiB is the first chunk over the limit; a queued read-ahead may add one.
+    expect(pulled).toBeLessThanOrEqual(MAX_BODY_BYTES + 2 * 1024);
+  });
+
+  it("a body of exactly 16 KiB without content-length is read", async () => {
+    const text = JSON.stringify({ padding: "" });
+    const exact = JSON.stringify({ padding: "p".repeat(MAX_BODY_BYTES - text.length) });
+    const request = new Request(`${ORIGIN}/x`, { method: "POST", body: new Blob([exact]).stream() });
+    expect(new TextEncoder().encode(exact).byteLength).toBe(MAX_BODY_BYTES);
+    expect(await readJsonBody(request)).toEqual({ padding: "p".repeat(MAX_BODY_BYTES - text.length) });
   });
 
   it("a body just under 16 KiB is read", async () => {

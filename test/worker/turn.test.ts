@@ -1,14 +1,18 @@
 /**
  * ICE servers: only admitted participants get them (in `welcome`), TURN
  * credentials follow coturn's `use-auth-secret` (username `{expiry}:{id}`,
- * credential base64 HMAC-SHA1) and never outlive the consultation; after
- * the end none are issued.
+ * credential base64 HMAC-SHA1), live at most two hours and never outlive
+ * the consultation, are fresh on every welcome; after the end none are
+ * issued.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { IceServer } from "../../worker/protocol.ts";
 import type { Meta } from "../../worker/storage-schema.ts";
-import { admittedPair, connect, createConsultation, editStorage, join, knockingPair } from "./helpers.ts";
+import { readConfig } from "../../worker/config.ts";
+import type { Env } from "../../worker/env.ts";
+import { iceServersFor, TURN_CREDENTIAL_MAX_MS } from "../../worker/turn.ts";
+import { admittedPair, connect, createConsultation, editStorage, join, stubOf, knockingPair } from "./helpers.ts";
 
 async function hmacSha1Base64(secret: string, text: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
@@ -33,6 +37,46 @@ describe("TURN credentials", () => {
     expect(participantId).toBe(you.id);
     expect(Number(expiry) * 1000).toBeLessThanOrEqual(Date.parse(expiresAt));
     expect(Number(expiry) * 1000).toBeGreaterThan(Date.now());
+    expect(turn.credential).toBe(await hmacSha1Base64("test-turn-secret", turn.username!));
+  });
+
+  it("a 24-hour consultation's welcome carries a credential of at most two hours, not of 24", async () => {
+    const { id, hostToken } = await createConsultation({ invitee: { name: "Ola" }, ttlSeconds: 86400 });
+    const before = Date.now();
+    const host = await connect(id, { token: hostToken });
+    const turn = turnOf((await host.next("welcome")).iceServers);
+    const expiry = Number(turn.username!.split(":")[0]) * 1000;
+    expect(expiry).toBeLessThanOrEqual(Date.now() + TURN_CREDENTIAL_MAX_MS);
+    expect(expiry).toBeGreaterThan(before + TURN_CREDENTIAL_MAX_MS - 60_000);
+    expect(TURN_CREDENTIAL_MAX_MS).toBeLessThanOrEqual(2 * 3600 * 1000);
+  });
+
+  it("a later welcome carries a fresh credential: new username, new expiry, new HMAC", async () => {
+    const config = readConfig(env as Env);
+    const start = Date.now();
+    const expiresAt = start + 24 * 3600 * 1000;
+    const first = turnOf(await iceServersFor(env as Env, config, "p1", expiresAt, start));
+    const hourLater = turnOf(await iceServersFor(env as Env, config, "p1", expiresAt, start + 3600 * 1000));
+    expect(hourLater.username).not.toBe(first.username);
+    expect(Number(hourLater.username!.split(":")[0]) - Number(first.username!.split(":")[0])).toBe(3600);
+    expect(hourLater.credential).not.toBe(first.credential);
+    expect(hourLater.credential).toBe(await hmacSha1Base64("test-turn-secret", hourLater.username!));
+  });
+
+  it("near the consultation's end the credential ends with it, not two hours later", async () => {
+    const now = Date.now();
+    const expiresAt = now + 30 * 60 * 1000 + 500;
+    const turn = turnOf(await iceServersFor(env as Env, readConfig(env as Env), "p1", expiresAt, now));
+    expect(Number(turn.username!.split(":")[0])).toBe(Math.floor(expiresAt / 1000));
+  });
+
+  it("a guest who reconnects gets a welcome with credentials again, made for that welcome", async () => {
+    const { created, guest, welcome } = await admittedPair();
+    guest.close();
+    const again = await connect(created.id, { resume: guest.resume! });
+    const second = await again.next("welcome");
+    const turn = turnOf(second.iceServers);
+    expect(turn.username!.endsWith(`:${welcome.you.id}`)).toBe(true);
     expect(turn.credential).toBe(await hmacSha1Base64("test-turn-secret", turn.username!));
   });
 
