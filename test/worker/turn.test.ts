@@ -12,7 +12,7 @@ import type { Meta } from "../../worker/storage-schema.ts";
 import { readConfig } from "../../worker/config.ts";
 import type { Env } from "../../worker/env.ts";
 import { iceServersFor, TURN_CREDENTIAL_MAX_MS } from "../../worker/turn.ts";
-import { admittedPair, connect, createConsultation, editStorage, join, stubOf, knockingPair } from "./helpers.ts";
+import { admittedPair, connect, createConsultation, editStorage, join, knockingPair } from "./helpers.ts";
 
 async function hmacSha1Base64(secret: string, text: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
