@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { CreateInput, InviteeInput, JoinInput } from "./api-requests.ts";
 import { parseClientMessage } from "./client-messages.ts";
 import { readConfig } from "./config.ts";
+import { ConsultationEvents } from "./consultation-events.ts";
 import type { Env } from "./env.ts";
 import { ApiError, fail, ok, type Outcome } from "./errors.ts";
 import { FloodGuard, isOversized } from "./flood-guard.ts";
@@ -57,6 +58,8 @@ export class Consultation extends DurableObject<Env> {
   private readonly config = readConfig(this.env);
   /** Per-socket flood limits; in memory, see FloodGuard. */
   private readonly guards = new WeakMap<WebSocket, FloodGuard>();
+  /** The audit trail and the partner's webhooks, told as things happen. */
+  private readonly events = new ConsultationEvents(this.ctx, this.env);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -88,9 +91,11 @@ export class Consultation extends DurableObject<Env> {
       expiresAt: now + input.ttlSeconds * 1000,
       hostId: host.id,
     };
-    const { invite, entries } = this.newInvitee(input.invitee, meta, input.host, input.origin, code);
+    const { member, invite, entries } = this.newInvitee(input.invitee, meta, input.host, input.origin, code);
     await this.ctx.storage.put({ ...entries, [META_KEY]: meta, [memberKey(host.id)]: host });
     await this.scheduleAlarm(meta);
+    await this.events.record({ type: "created", issuer: input.host.issuer, host });
+    await this.events.record({ type: "invited", participant: member, invite });
     return ok({ expiresAt: meta.expiresAt, invite });
   }
 
@@ -104,8 +109,9 @@ export class Consultation extends DurableObject<Env> {
     // Denied invitees free their place; everyone else, waiting or not, holds one.
     const places = [...members.values()].filter((m) => m.status !== "denied").length;
     if (places >= meta.maxParticipants) return fail("full", `This consultation holds at most ${meta.maxParticipants} people.`);
-    const { invite, entries } = this.newInvitee(invitee, meta, host, origin, code);
+    const { member, invite, entries } = this.newInvitee(invitee, meta, host, origin, code);
     await this.ctx.storage.put(entries);
+    await this.events.record({ type: "invited", participant: member, invite });
     return ok(invite);
   }
 
@@ -233,6 +239,7 @@ export class Consultation extends DurableObject<Env> {
       const hostName = members.get(meta.hostId)?.name ?? DEFAULT_NAMES.host;
       send(socket, { type: "lobby", you: toParticipant(member), hostName });
       if (firstSocket) this.sendToMember(meta.hostId, { type: "knock", participant: toParticipant(member) });
+      if (firstSocket) await this.events.record({ type: "knocked", participant: member });
       return;
     }
     if (member.id === meta.hostId && meta.hostAwaySince !== undefined) {
@@ -246,6 +253,7 @@ export class Consultation extends DurableObject<Env> {
       for (const waiting of this.waiting(members)) send(socket, { type: "knock", participant: toParticipant(waiting) });
     }
     if (firstSocket) this.broadcastAdmitted(members, { type: "peer-joined", participant: toParticipant(member) }, member.id);
+    if (firstSocket) await this.events.record({ type: "joined", participant: member });
   }
 
   private async welcome(socket: WebSocket, member: Member, meta: Meta, members: Map<string, Member>): Promise<void> {
@@ -310,6 +318,8 @@ export class Consultation extends DurableObject<Env> {
     await this.ctx.storage.put(memberKey(member.id), member);
     for (const guestSocket of this.socketsOf(member.id)) await this.welcome(guestSocket, member, meta, members);
     this.broadcastAdmitted(members, { type: "peer-joined", participant: toParticipant(member) }, member.id);
+    await this.events.record({ type: "admitted", participant: member, by: meta.hostId });
+    await this.events.record({ type: "joined", participant: member });
   }
 
   private async deny(id: string, meta: Meta, socket: WebSocket): Promise<void> {
@@ -323,6 +333,7 @@ export class Consultation extends DurableObject<Env> {
     await this.ctx.storage.put(memberKey(member.id), member);
     for (const guestSocket of this.socketsOf(member.id)) closeQuietly(guestSocket, CloseCode.denied, "denied by the host");
     this.sendToMember(meta.hostId, { type: "lobby-left", id: member.id });
+    await this.events.record({ type: "denied", participant: member, by: meta.hostId });
   }
 
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
@@ -345,6 +356,10 @@ export class Consultation extends DurableObject<Env> {
     if (!meta || !member) return;
     if (member.status === "admitted") {
       this.broadcastAdmitted(await this.members(), { type: "peer-left", id: member.id }, member.id);
+      // Audit `left` at today's peer-left point. With PEER_GRACE_SECONDS this
+      // belongs where peer-left is sent: at once for a 1000 close or a
+      // removal, else when the grace runs out; a return in time records nothing.
+      await this.events.record({ type: "left", participant: member });
     } else if (member.status === "invited") {
       this.sendToMember(meta.hostId, { type: "lobby-left", id: member.id });
     }
@@ -370,6 +385,7 @@ export class Consultation extends DurableObject<Env> {
   }
 
   private async finish(reason: EndReason): Promise<void> {
+    await this.events.record({ type: "ended", reason });
     for (const socket of this.ctx.getWebSockets()) {
       send(socket, { type: "ended", reason });
       closeQuietly(socket, CloseCode.ended, reason);
