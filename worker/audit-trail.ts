@@ -52,8 +52,9 @@ interface ChainRow {
 
 /** The hash "before" an issuer's first event. */
 const GENESIS = "";
-/** Appends that lost the race for the next `seq` retry this often. */
-const APPEND_ATTEMPTS = 20;
+/** Appends that lost the race for the next `seq` retry this often, after a short random pause. */
+const APPEND_ATTEMPTS = 50;
+const APPEND_BACKOFF_MS = 5;
 const VERIFY_PAGE = 500;
 
 const keys = new Map<string, Promise<CryptoKey>>();
@@ -103,7 +104,9 @@ export class AuditTrail {
    * one D1 batch (a transaction). The primary key (issuer, seq) lets only
    * one writer take a given `seq`: a writer that read a stale head fails as
    * a whole, rereads the new head and tries again. So `seq` has no gaps or
-   * forks without a lock or a single serialising object in the way.
+   * forks without a lock or a single serialising object in the way; this
+   * runs after the call has moved on (see consultation-events.ts), so the
+   * retries cost the call nothing.
    */
   async append(issuer: string, event: NewAuditEvent): Promise<number> {
     for (let attempt = 1; ; attempt++) {
@@ -135,6 +138,8 @@ export class AuditTrail {
         return row.seq;
       } catch (error) {
         if (attempt >= APPEND_ATTEMPTS || !/UNIQUE|PRIMARY KEY|constraint/i.test(String(error))) throw error;
+        // Jitter spreads writers that collided, so each round has fewer of them.
+        await scheduler.wait(Math.random() * APPEND_BACKOFF_MS * Math.min(attempt, 20));
       }
     }
   }
