@@ -7,9 +7,10 @@ import { testKeys } from "./test/worker/keys.config.ts";
 const keys = await testKeys();
 const auditMigrations = await readD1Migrations("./migrations");
 // The webhook receiver (test/worker/webhook-receiver.ts) listens here; the
-// worker is told before it starts, so the port is chosen now.
-const webhookPort = await freePort();
-process.env.SAMTALE_TEST_WEBHOOK_PORT = String(webhookPort);
+// worker is told before it starts, so the port is chosen now, once for every
+// evaluation of this file in the run.
+process.env.SAMTALE_TEST_WEBHOOK_PORT ??= String(await freePort());
+const webhookPort = Number(process.env.SAMTALE_TEST_WEBHOOK_PORT);
 
 export default defineConfig({
   test: {

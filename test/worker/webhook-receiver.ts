@@ -11,7 +11,7 @@
  */
 import { createServer } from "node:http";
 
-export interface Delivery {
+interface Delivery {
   headers: Record<string, string>;
   body: string;
   status: number;
