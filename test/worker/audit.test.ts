@@ -206,7 +206,7 @@ describe("audit trail", () => {
     await reinsert(oldest);
   });
 
-  it("gives every event of many consultations written at once its own seq, in one unbroken chain", async () => {
+  it("gives every event of many consultations written at once its own seq, in one unbroken chain", { timeout: 30_000 }, async () => {
     const trail = (await openAuditTrail(env))!;
     const issuer = `https://race-${crypto.randomUUID()}.example`;
     const seqs = await Promise.all(
