@@ -171,6 +171,8 @@ function identityFrom(payload: JWTPayload, config: Config): Identity {
   }
   const identity: Identity = { issuer: iss, subject: sub };
   if (typeof payload.name === "string" && payload.name.trim()) identity.name = payload.name.trim().slice(0, 100);
-  if (payload.role === "practitioner" || payload.role === "client") identity.role = payload.role;
+  if (payload.role === "practitioner" || payload.role === "client" || payload.role === "auditor") {
+    identity.role = payload.role;
+  }
   return identity;
 }

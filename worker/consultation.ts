@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { CreateInput, InviteeInput, JoinInput } from "./api-requests.ts";
 import { readConfig } from "./config.ts";
+import { ConsultationEvents } from "./consultation-events.ts";
 import { ConsultationRecords } from "./consultation-records.ts";
 import { Connections, send, sendError } from "./connections.ts";
 import { formatCredential, newMemberId, splitCredential } from "./credentials.ts";
@@ -45,6 +46,8 @@ export class Consultation extends DurableObject<Env> {
   private readonly connections: Connections;
   /** The open consultation, or undefined before create() and after the end. */
   private records: ConsultationRecords | undefined;
+  /** The audit trail and the partner's webhooks, told as things happen. */
+  private readonly events = new ConsultationEvents(this.ctx, this.env);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -80,6 +83,7 @@ export class Consultation extends DurableObject<Env> {
     const records = (this.records = ConsultationRecords.fresh(this.ctx.storage, meta, host));
     await records.saveMeta();
     await records.saveMember(host);
+    await this.events.record({ type: "created", issuer: input.host.issuer, host });
     const invite = await this.addInvitee(records, input.invitee, input.host, input.origin, code);
     await this.scheduleAlarm(meta);
     return ok({ expiresAt: meta.expiresAt, invite });
@@ -217,6 +221,7 @@ export class Consultation extends DurableObject<Env> {
     if (member.status !== "admitted") {
       send(socket, { type: "lobby", you: toParticipant(member), hostName: records.host.name });
       if (firstSocket) this.connections.sendToMember(meta.hostId, { type: "knock", participant: toParticipant(member) });
+      if (firstSocket) await this.events.record({ type: "knocked", participant: member });
       return;
     }
     if (member.id === meta.hostId && meta.hostAwaySince !== undefined) {
@@ -230,6 +235,7 @@ export class Consultation extends DurableObject<Env> {
       for (const waiting of this.waiting(records)) send(socket, { type: "knock", participant: toParticipant(waiting) });
     }
     if (firstSocket) this.broadcastAdmitted(records, { type: "peer-joined", participant: toParticipant(member) }, member.id);
+    if (firstSocket) await this.events.record({ type: "joined", participant: member });
   }
 
   private async welcome(records: ConsultationRecords, socket: WebSocket, member: Member): Promise<void> {
@@ -288,6 +294,8 @@ export class Consultation extends DurableObject<Env> {
     await records.saveMember(member);
     for (const guestSocket of this.connections.socketsOf(member.id)) await this.welcome(records, guestSocket, member);
     this.broadcastAdmitted(records, { type: "peer-joined", participant: toParticipant(member) }, member.id);
+    await this.events.record({ type: "admitted", participant: member, by: records.meta.hostId });
+    await this.events.record({ type: "joined", participant: member });
   }
 
   private async deny(records: ConsultationRecords, id: string, socket: WebSocket): Promise<void> {
@@ -300,6 +308,7 @@ export class Consultation extends DurableObject<Env> {
     await records.saveMember(member);
     this.connections.closeMember(member.id, CloseCode.denied, "denied by the host");
     this.connections.sendToMember(records.meta.hostId, { type: "lobby-left", id: member.id });
+    await this.events.record({ type: "denied", participant: member, by: records.meta.hostId });
   }
 
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
@@ -321,6 +330,10 @@ export class Consultation extends DurableObject<Env> {
     const { meta } = records;
     if (member.status === "admitted") {
       this.broadcastAdmitted(records, { type: "peer-left", id: member.id }, member.id);
+      // Audit `left` at today's peer-left point. With PEER_GRACE_SECONDS this
+      // belongs where peer-left is sent: at once for a 1000 close or a
+      // removal, else when the grace runs out; a return in time records nothing.
+      await this.events.record({ type: "left", participant: member });
     } else if (member.status === "invited") {
       this.connections.sendToMember(meta.hostId, { type: "lobby-left", id: member.id });
     }
@@ -348,7 +361,9 @@ export class Consultation extends DurableObject<Env> {
   private async finish(reason: EndReason): Promise<void> {
     // Forgotten at once, so nothing can join or signal while storage is
     // being deleted; deleted before anyone is told, so a wake-up finds the end.
+    // The audit hears of the end first: it reads its own record from storage.
     this.records = undefined;
+    await this.events.record({ type: "ended", reason });
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.connections.closeAll({ type: "ended", reason }, CloseCode.ended, reason);
@@ -405,6 +420,12 @@ export class Consultation extends DurableObject<Env> {
    * are matched by `sub` under the host's own issuer: the partner platform
    * that vouches for the host names them.
    */
+  /** Every invite, the one made at creation included, is told once. */
+  private async invited(member: Member, invite: Invite): Promise<Invite> {
+    await this.events.record({ type: "invited", participant: member, invite });
+    return invite;
+  }
+
   private async addInvitee(
     records: ConsultationRecords,
     invitee: InviteeInput,
@@ -426,11 +447,11 @@ export class Consultation extends DurableObject<Env> {
     if (invitee.sub !== undefined) {
       member.identity = identityKey({ issuer: host.issuer, subject: invitee.sub });
       await records.addMember(member);
-      return { url: link, expiresAt };
+      return this.invited(member, { url: link, expiresAt });
     }
     member.redeemed = false;
     await records.addMember(member, code.digest);
-    return { code: code.code, url: `${link}&code=${code.code}`, expiresAt };
+    return this.invited(member, { code: code.code, url: `${link}&code=${code.code}`, expiresAt });
   }
 }
 

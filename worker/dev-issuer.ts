@@ -47,8 +47,10 @@ export function parseDevTokenRequest(body: Record<string, unknown>): DevTokenReq
   if (name !== undefined && (typeof name !== "string" || name.length > 100)) {
     throw new ApiError("invalid_request", "`name` must be a string of at most 100 characters.");
   }
-  if (role !== undefined && role !== "practitioner" && role !== "client") {
-    throw new ApiError("invalid_request", "`role` must be `practitioner` or `client`.");
+  // `auditor` lets the demo page show what the audit kept; this issuer only
+  // exists when DEV_AUTH=1.
+  if (role !== undefined && role !== "practitioner" && role !== "client" && role !== "auditor") {
+    throw new ApiError("invalid_request", "`role` must be `practitioner`, `client` or `auditor`.");
   }
   if (birthdate !== undefined && (typeof birthdate !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(birthdate))) {
     throw new ApiError("invalid_request", "`birthdate` must be YYYY-MM-DD.");

@@ -1,9 +1,14 @@
 import type { Consultation } from "./consultation.ts";
+import type { WebhookMessage } from "./webhooks.ts";
 
 /** The worker's bindings: wrangler.toml `[vars]`, secrets and resources. */
 export interface Env {
   CONSULTATIONS: DurableObjectNamespace<Consultation>;
   ASSETS: Fetcher;
+  /** The audit trail (D1, created in the EU jurisdiction). */
+  AUDIT: D1Database;
+  /** Webhooks on their way to the partner (a Cloudflare Queue this worker consumes). */
+  WEBHOOKS: Queue<WebhookMessage>;
 
   AUTH_ISSUER?: string;
   AUTH_AUDIENCE?: string;
@@ -22,4 +27,10 @@ export interface Env {
   STUN_URLS?: string;
   HOST_GRACE_SECONDS?: string;
   DEV_AUTH?: string;
+  AUDIT_RETENTION_DAYS?: string;
+  /** Secret: keys the digests of personal fields in the audit chain. */
+  AUDIT_KEY?: string;
+  WEBHOOK_URL?: string;
+  /** Secret: `whsec_` + base64 key (Standard Webhooks). */
+  WEBHOOK_SECRET?: string;
 }

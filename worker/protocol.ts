@@ -107,7 +107,8 @@ export interface ConsultationView {
 export interface DevTokenRequest {
   sub: string;
   name?: string;
-  role?: "practitioner" | "client";
+  /** `auditor` (added in v1.1) may read the audit trail and nothing else. */
+  role?: "practitioner" | "client" | "auditor";
   birthdate?: string;
 }
 
@@ -164,3 +165,78 @@ export const CloseCode = {
   denied: 4010,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+// ---------------------------------------------------------------------------
+// Audit trail (v1.1): what the partner's auditor reads
+
+export type AuditEventType = "created" | "invited" | "knocked" | "admitted" | "denied" | "removed" | "joined" | "left" | "ended";
+
+/** A participant as the audit keeps it: plus `sub` for token holders (`null` names once erased). */
+export interface AuditParticipant extends Omit<Participant, "name"> {
+  name: string | null;
+  sub?: string;
+}
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  consultation: string;
+  type: AuditEventType;
+  participant?: AuditParticipant;
+  /** The acting participant's id: on admitted, denied, removed and a host-ended end. */
+  by?: string;
+  reason?: EndReason;
+}
+
+export interface AuditConsultation {
+  consultation: string;
+  events: AuditEvent[];
+}
+
+export interface AuditSubjectConsultation {
+  id: string;
+  startedAt: string;
+  endedAt?: string;
+  endReason?: EndReason;
+  durationSeconds?: number;
+  host: AuditParticipant;
+  participants: (AuditParticipant & { joinedAt?: string; leftAt?: string })[];
+}
+
+export interface AuditSubject {
+  subject: string;
+  consultations: AuditSubjectConsultation[];
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  events: number;
+  brokenAt?: number;
+}
+
+// ---------------------------------------------------------------------------
+// Webhooks (v1.1): the body of each delivery
+
+export type WebhookType =
+  | "consultation.created"
+  | "invite.created"
+  | "participant.knocked"
+  | "participant.admitted"
+  | "participant.denied"
+  | "participant.removed"
+  | "participant.joined"
+  | "participant.left"
+  | "consultation.ended";
+
+export interface WebhookBody {
+  type: WebhookType;
+  timestamp: string;
+  data: {
+    consultation: string;
+    /** For token holders with their `sub`, so the partner knows whom it concerns. */
+    participant?: Participant & { sub?: string };
+    invite?: Invite;
+    reason?: EndReason;
+    durationSeconds?: number;
+  };
+}

@@ -1,5 +1,6 @@
 import { Router, type IRequest } from "itty-router";
 import { parseCreate, parseGuestJoin, parseInvitee, readJsonBody } from "./api-requests.ts";
+import { eraseSubject, readConsultationAudit, readSubjectAudit, verifyAudit } from "./audit-api.ts";
 import { authenticate } from "./auth.ts";
 import { misconfigurations, readConfig, type Config } from "./config.ts";
 import { consultationStub, newConsultation } from "./consultation-namespace.ts";
@@ -87,6 +88,12 @@ router
     if (!ticket || !splitCredential(ticket)) throw new ApiError("unauthorized", "A valid ticket is required.");
     return consultationStub(env, config, request.params.id).fetch(request);
   })
+
+  // The audit trail, for the partner's auditor (audit-api.ts).
+  .get("/api/v1/audit/consultations/:id", (request, env, _ctx, config) => readConsultationAudit(request, env, config))
+  .get("/api/v1/audit/subjects/:sub", (request, env, _ctx, config) => readSubjectAudit(request, env, config))
+  .delete("/api/v1/audit/subjects/:sub", (request, env, _ctx, config) => eraseSubject(request, env, config))
+  .get("/api/v1/audit/verify", (request, env, _ctx, config) => verifyAudit(request, env, config))
 
   .all("/api/*", () => {
     throw new ApiError("not_found", "No such endpoint.");

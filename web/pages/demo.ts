@@ -3,6 +3,7 @@
  * a consultation, hand out the invite link, and host the call.
  */
 import type { CreateConsultationResponse, InviteResponse, Mode } from "../../worker/protocol.ts";
+import { showAudit } from "./audit-view.ts";
 
 const form = document.querySelector<HTMLFormElement>("#create")!;
 const createError = document.querySelector<HTMLElement>("#create-error")!;
@@ -47,6 +48,7 @@ function host(hosting: Hosting): void {
       // An ended consultation is gone for good: offer a fresh one.
       form.hidden = false;
     }
+    if (state === "ended") void showAudit(hosting.id, document.querySelector<HTMLElement>("#audit")!);
   });
   document.querySelector("#call")!.replaceChildren(call);
 }
