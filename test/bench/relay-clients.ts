@@ -46,8 +46,10 @@ class Line {
   private readonly waiting: { match: (m: any) => boolean; resolve: (m: any) => void }[] = [];
   private readonly backlog: any[] = [];
   onMessage: ((message: any) => void) | null = null;
+  readonly ws: WebSocket;
 
-  private constructor(readonly ws: WebSocket) {
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
     ws.addEventListener("message", (event) => {
       const message = JSON.parse(String(event.data));
       if (this.onMessage) return this.onMessage(message);

@@ -21,7 +21,7 @@ import { freePort } from "../e2e/services.ts";
 import { elementSize } from "./element-size.ts";
 import { floorRelay, peerServerRelay, samtaleRelay, type Pair, type Relay } from "./relay-clients.ts";
 import { startPeerServer, startWrangler, type Service } from "./services.ts";
-import { burst, steadyLoad, type Delivery } from "./signal-load.ts";
+import { burst, settle, steadyLoad, type Delivery } from "./signal-load.ts";
 import { percentile } from "./stats.ts";
 
 const CONCURRENT_PAIRS = [1, 50, 200];
@@ -34,6 +34,8 @@ const BURST_SIGNALS = 100;
 const BURST_ROUNDS = 5;
 /** Samtale allows a burst of 100 and refills 50 a second: let its bucket fill. */
 const BURST_PAUSE_MS = 2500;
+/** Longest wait for a saturated relay to work off its backlog before the next measurement. */
+const SETTLE_MAX_MS = 30_000;
 const ELEMENT_BUDGET_BYTES = 25_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,10 +49,12 @@ interface Measured {
   load: Map<number, Delivery>;
   burstMs: number[];
   burstLost: number;
+  /** Per K: payloads that arrived after the drain (counted lost, delivered late). */
+  late: Map<number, number>;
 }
 
 async function connectAll(relay: Relay, count: number): Promise<Measured> {
-  const measured: Measured = { relay, setupMs: [], pairs: [], load: new Map(), burstMs: [], burstLost: 0 };
+  const measured: Measured = { relay, setupMs: [], pairs: [], load: new Map(), burstMs: [], burstLost: 0, late: new Map() };
   // One at a time first, so setup is timed without queueing behind itself.
   for (let i = 0; i < SETUP_SAMPLES; i++) {
     const started = performance.now();
@@ -88,16 +92,7 @@ try {
   }
   const [ours, bare, peerjs] = results as [Measured, Measured, Measured];
 
-  for (const k of CONCURRENT_PAIRS) {
-    for (const result of results) {
-      log(`${result.relay.name}: ${k} pair(s) at ${SIGNALS_PER_SECOND}/s a side for ${LOAD_SECONDS} s`);
-      result.load.set(k, await steadyLoad(result.pairs.slice(0, k), SIGNALS_PER_SECOND, LOAD_SECONDS));
-      await sleep(1000);
-    }
-  }
-
   log(`bursts of ${BURST_SIGNALS}`);
-  await sleep(BURST_PAUSE_MS);
   for (let round = 0; round < BURST_ROUNDS; round++) {
     for (const result of results) {
       const { ms, lost } = await burst(result.pairs[pairsNeeded - 1]!, BURST_SIGNALS);
@@ -106,6 +101,17 @@ try {
     }
     await sleep(BURST_PAUSE_MS);
   }
+
+  // Heaviest last: a saturated relay's backlog must not reach a lighter measurement.
+  for (const k of CONCURRENT_PAIRS) {
+    for (const result of results) {
+      log(`${result.relay.name}: ${k} pair(s) at ${SIGNALS_PER_SECOND}/s a side for ${LOAD_SECONDS} s`);
+      const pairs = result.pairs.slice(0, k);
+      result.load.set(k, await steadyLoad(pairs, SIGNALS_PER_SECOND, LOAD_SECONDS));
+      result.late.set(k, await settle(pairs, SETTLE_MAX_MS));
+    }
+  }
+
   for (const result of results) for (const pair of result.pairs) (pair.a.close(), pair.b.close());
 
   printTable(ours, bare, peerjs);
@@ -162,5 +168,8 @@ function printTable(ours: Measured, bare: Measured, peerjs: Measured): void {
   for (const m of [ours, bare, peerjs]) {
     const refused = [...m.load.values()].reduce((sum, d) => sum + d.refused, 0);
     if (refused > 0) console.log(`\n${m.relay.name} refused ${refused} signals (counted as lost).`);
+    for (const [k, late] of m.late) {
+      if (late > 0) console.log(`${m.relay.name}, K=${k}: ${late} of the lost arrived after the ${LOAD_SECONDS} s + drain (saturated).`);
+    }
   }
 }

@@ -12,6 +12,7 @@ const LATER_FRAME_BYTES = 300;
 /** Roughly what the frame adds around the padding (type, ids, run, times). */
 const FRAME_OVERHEAD_BYTES = 120;
 const DRAIN_MS = 5000;
+const QUIET_MS = 1000;
 
 export interface Delivery {
   sent: number;
@@ -33,9 +34,28 @@ function listen(side: Side, run: string, delivery: Delivery): void {
   };
 }
 
-async function drain(delivery: Delivery): Promise<void> {
+/** Waits for the rest, then stops counting: what comes later is lost. */
+async function drain(delivery: Delivery, receivers: Side[]): Promise<void> {
   const deadline = performance.now() + DRAIN_MS;
   while (delivery.received < delivery.sent && performance.now() < deadline) await sleep(20);
+  for (const side of receivers) side.onSignal = () => {};
+}
+
+/**
+ * Waits until nothing has arrived at any side for QUIET_MS (at most
+ * `maxMs`), so that a relay still working off an earlier measurement's
+ * backlog does not burden the next one. Returns how many payloads arrived
+ * meanwhile: sent earlier, counted as lost there, delivered after all.
+ */
+export async function settle(pairs: Pair[], maxMs: number): Promise<number> {
+  let late = 0;
+  let lastAt = performance.now();
+  const sides = pairs.flatMap(({ a, b }) => [a, b]);
+  for (const side of sides) side.onSignal = () => ((late += 1), (lastAt = performance.now()));
+  const deadline = performance.now() + maxMs;
+  while (performance.now() - lastAt < QUIET_MS && performance.now() < deadline) await sleep(50);
+  for (const side of sides) side.onSignal = () => {};
+  return late;
 }
 
 /**
@@ -63,7 +83,10 @@ export async function steadyLoad(pairs: Pair[], perSecond: number, seconds: numb
     }
   });
   await Promise.all(senders);
-  await drain(delivery);
+  await drain(
+    delivery,
+    pairs.flatMap(({ a, b }) => [a, b]),
+  );
   delivery.refused = pairs.reduce((sum, p) => sum + p.a.refused + p.b.refused, 0) - refusedBefore;
   return delivery;
 }
@@ -84,6 +107,6 @@ export async function burst(pair: Pair, count: number): Promise<{ ms: number; lo
     pair.a.send({ run, seq, sentAt: performance.now(), pad });
     delivery.sent += 1;
   }
-  await drain(delivery);
+  await drain(delivery, [pair.b]);
   return { ms: lastAt - started, lost: delivery.sent - delivery.received };
 }
