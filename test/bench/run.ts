@@ -168,9 +168,10 @@ function printTable(ours: Measured, bare: Measured, peerjs: Measured): void {
   console.log("| measure | Samtale | floor (bare DO) | ÷ floor | PeerServer | ÷ PeerServer | target |");
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
   for (const cells of rows) console.log(`| ${cells.join(" | ")} |`);
+  console.log("");
   for (const m of [ours, bare, peerjs]) {
     const refused = [...m.load.values()].reduce((sum, d) => sum + d.refused, 0);
-    if (refused > 0) console.log(`\n${m.relay.name} refused ${refused} signals (counted as lost).`);
+    if (refused > 0) console.log(`${m.relay.name} refused ${refused} signals (counted as lost).`);
     for (const [k, late] of m.late) {
       if (late > 0) console.log(`${m.relay.name}, K=${k}: ${late} of the lost arrived after the ${LOAD_SECONDS} s + drain (saturated).`);
     }
