@@ -96,7 +96,7 @@ try {
   for (let round = 0; round < BURST_ROUNDS; round++) {
     for (const result of results) {
       const { ms, lost } = await burst(result.pairs[pairsNeeded - 1]!, BURST_SIGNALS);
-      result.burstMs.push(ms);
+      if (lost === 0) result.burstMs.push(ms);
       result.burstLost += lost;
     }
     await sleep(BURST_PAUSE_MS);
@@ -142,15 +142,14 @@ function printTable(ours: Measured, bare: Measured, peerjs: Measured): void {
   }
   row("setup p50", percentile(ours.setupMs, 50), percentile(bare.setupMs, 50), percentile(peerjs.setupMs, 50), ms);
   row("setup p95", percentile(ours.setupMs, 95), percentile(bare.setupMs, 95), percentile(peerjs.setupMs, 95), ms);
-  const burstMedian = (m: Measured) => (m.burstLost > 0 ? Infinity : percentile(m.burstMs, 50));
-  row(
-    `burst of ${BURST_SIGNALS}, median`,
-    burstMedian(ours),
-    burstMedian(bare),
-    burstMedian(peerjs),
-    ms,
-    verdict(burstMedian(ours) <= 1.2 * burstMedian(bare), "≤ 1.2× floor"),
-  );
+  // Only bursts delivered in full have a time; a relay that lost any is marked below.
+  const burstMedian = (m: Measured) => percentile(m.burstMs, 50);
+  const burstTarget =
+    ours.burstLost > 0 || bare.burstLost > 0
+      ? "n/a: signals lost in a burst"
+      : verdict(burstMedian(ours) <= 1.2 * burstMedian(bare), "≤ 1.2× floor");
+  row(`burst of ${BURST_SIGNALS}, median`, burstMedian(ours), burstMedian(bare), burstMedian(peerjs), ms, burstTarget);
+  row(`burst signals lost of ${BURST_SIGNALS * BURST_ROUNDS}`, ours.burstLost, bare.burstLost, peerjs.burstLost, (v) => String(v));
   rows.push([
     "element, gzipped",
     `${(element.element / 1000).toFixed(1)} kB`,
