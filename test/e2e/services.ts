@@ -73,8 +73,9 @@ async function stopProcess(child: ChildProcess): Promise<void> {
  * coturn with the shipped hardened configuration (deploy/turnserver.conf),
  * and only what a test on one machine must change on top: loopback
  * addresses and free ports, no TLS (no certificate here), the test's
- * secret, logs on stdout. Every peer address is denied except 127.0.0.1,
- * so the relay test proves the denials leave exactly one way through.
+ * secret, logs on stdout. Every peer address is denied except 127.0.0.1:
+ * nothing but loopback can be relayed to, and the relay test shows the
+ * hardened file still carries a call.
  */
 export async function startCoturn(port: number): Promise<Running> {
   const { child, started } = startProcess(
