@@ -1,5 +1,6 @@
 import type { Config } from "./config.ts";
 import { ApiError } from "./errors.ts";
+import { cleanName, NAME_MAX } from "./display-names.ts";
 import type { Mode } from "./protocol.ts";
 
 /** Bodies over this are refused with `too_large` before they are parsed. */
@@ -8,7 +9,6 @@ export const MAX_BODY_BYTES = 16 * 1024;
 const TTL_DEFAULT = 7200;
 const TTL_MIN = 300;
 const TTL_MAX = 86400;
-const NAME_MAX = 100;
 const SUB_MAX = 256;
 
 /** Reads a JSON object body; an empty body is `{}`. */
@@ -118,10 +118,11 @@ export function parseInvitee(value: unknown): InviteeInput {
     invitee.sub = sub;
   }
   if (name !== undefined) {
-    if (typeof name !== "string" || name.trim().length === 0 || name.length > NAME_MAX) {
+    const cleaned = typeof name === "string" ? cleanName(name) : "";
+    if (cleaned.length === 0 || (name as string).length > NAME_MAX) {
       throw invalid(`\`name\` must be a non-empty string of at most ${NAME_MAX} characters.`);
     }
-    invitee.name = name.trim();
+    invitee.name = cleaned;
   }
   return invitee;
 }

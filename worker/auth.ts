@@ -10,6 +10,7 @@ import {
 } from "jose";
 import { ageOn } from "./age.ts";
 import type { Config } from "./config.ts";
+import { cleanName, NAME_MAX } from "./display-names.ts";
 import { DEV_ISSUER, DEV_KEY_ID, devPublicKey } from "./dev-issuer.ts";
 import type { Env } from "./env.ts";
 import { ApiError } from "./errors.ts";
@@ -170,7 +171,8 @@ function identityFrom(payload: JWTPayload, config: Config): Identity {
     }
   }
   const identity: Identity = { issuer: iss, subject: sub };
-  if (typeof payload.name === "string" && payload.name.trim()) identity.name = payload.name.trim().slice(0, 100);
+  const name = typeof payload.name === "string" ? cleanName(payload.name).slice(0, NAME_MAX).trim() : "";
+  if (name) identity.name = name;
   if (payload.role === "practitioner" || payload.role === "client" || payload.role === "auditor") {
     identity.role = payload.role;
   }

@@ -4,7 +4,7 @@
  * another origin. Each starts on a free loopback port and stops with its
  * whole process group.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
@@ -69,26 +69,39 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** coturn on loopback with TURN REST API credentials (`use-auth-secret`). */
+/**
+ * coturn with the shipped hardened configuration (deploy/turnserver.conf),
+ * and only what a test on one machine must change on top: loopback
+ * addresses and free ports, no TLS (no certificate here), the test's
+ * secret, logs on stdout. Every peer address is denied except 127.0.0.1:
+ * nothing but loopback can be relayed to, and the relay test shows the
+ * hardened file still carries a call.
+ */
 export async function startCoturn(port: number): Promise<Running> {
   const { child, started } = startProcess(
     "turnserver",
     [
-      "-n",
+      "-c",
+      join(process.cwd(), "deploy/turnserver.conf"),
       "--listening-ip=127.0.0.1",
       "--relay-ip=127.0.0.1",
       `--listening-port=${port}`,
       `--min-port=${port + 1}`,
       `--max-port=${port + 200}`,
       "--realm=samtale",
-      "--use-auth-secret",
       `--static-auth-secret=${TURN_SECRET}`,
       "--no-tls",
       "--no-dtls",
-      "--allow-loopback-peers",
-      "--no-cli",
       "--log-file=stdout",
-      "--simple-log",
+      // Whoever runs the tests, not the service account of a real install
+      // (coturn exits when it cannot switch to it).
+      `--proc-user=${execFileSync("id", ["-un"], { encoding: "utf8" }).trim()}`,
+      `--proc-group=${execFileSync("id", ["-gn"], { encoding: "utf8" }).trim()}`,
+      `--pidfile=${join(tmpdir(), `samtale-coturn-${port}.pid`)}`,
+      "--denied-peer-ip=0.0.0.0-255.255.255.255",
+      "--denied-peer-ip=::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+      "--allow-loopback-peers",
+      "--allowed-peer-ip=127.0.0.1",
     ],
     /listener opened on|Total General servers|IPv4. UDP listener opened/i,
     "coturn",

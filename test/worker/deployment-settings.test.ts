@@ -171,14 +171,18 @@ describe("Cloudflare's TURN service (TURN_KEY_ID, TURN_KEY_API_TOKEN)", () => {
   it("gives up on a service that does not answer in time and still answers STUN", { timeout: TURN_API_TIMEOUT_MS + 5000 }, async () => {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     const signals: (AbortSignal | null | undefined)[] = [];
-    // Hangs until the worker's own signal gives up on it.
-    vi.spyOn(globalThis, "fetch").mockImplementation(
-      (_input, init) =>
-        new Promise((_resolve, reject) => {
-          signals.push(init?.signal);
-          init?.signal?.addEventListener("abort", () => reject(init.signal!.reason));
-        }),
-    );
+    const realFetch = globalThis.fetch;
+    // The TURN API hangs until the worker's own signal gives up on it; other
+    // calls of the same isolate (webhook deliveries) go through as usual.
+    vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
+      if (!String(input instanceof Request ? input.url : input).startsWith("https://rtc.live.cloudflare.com/")) {
+        return realFetch(input, init);
+      }
+      return new Promise((_resolve, reject) => {
+        signals.push(init?.signal);
+        init?.signal?.addEventListener("abort", () => reject(init.signal!.reason));
+      });
+    });
     const servers = await iceServersFor(settings, readConfig(settings), "p1", Date.now() + 600_000);
     expect(servers).toEqual([{ urls: ["stun:stun.cloudflare.com:3478"] }]);
     expect(signals).toHaveLength(1);
