@@ -28,6 +28,8 @@ import {
 } from "./samtale.ts";
 
 const worker = inject("workerOrigin");
+/** Each look at the other page is a round trip to its browser: give a line time to arrive on a busy machine. */
+const arrives = { timeout: 15_000, interval: 250 };
 
 type BrowserName = "chromium" | "firefox";
 interface Person {
@@ -96,9 +98,9 @@ describe.each([
 
   it("carries chat both ways", async () => {
     await sendChat(host.page, `Hei fra ${hostBrowser}`);
-    await expect.poll(() => chatLines(guest.page)).toContain(`Kari Fysio: Hei fra ${hostBrowser}`);
+    await expect.poll(() => chatLines(guest.page), arrives).toContain(`Kari Fysio: Hei fra ${hostBrowser}`);
     await sendChat(guest.page, `Hei fra ${guestBrowser}`);
-    await expect.poll(() => chatLines(host.page)).toContain(`Ola Nordmann: Hei fra ${guestBrowser}`);
+    await expect.poll(() => chatLines(host.page), arrives).toContain(`Ola Nordmann: Hei fra ${guestBrowser}`);
   });
 
   it("ends for both when the host ends it", async () => {

@@ -21,9 +21,6 @@ export function launchFirefox(): Promise<Browser> {
       // real addresses rather than mDNS names the other browser cannot resolve.
       "media.peerconnection.ice.loopback": true,
       "media.peerconnection.ice.obfuscate_host_addresses": false,
-      // Remote audio and video play without a click, as after a real person's first one.
-      "media.autoplay.default": 0,
-      "media.autoplay.blocking_policy": 0,
     },
   });
 }

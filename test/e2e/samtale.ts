@@ -128,8 +128,8 @@ export async function waitForKnock(page: BrowserPage): Promise<Participant> {
 
 /**
  * Remote video is really arriving: a `remote-video` part with frames, each
- * such part presenting new frames, and the peer connection's inbound video
- * bytes growing, over a second.
+ * such part presenting new ones, and the peer connection's inbound video
+ * bytes growing over a second.
  */
 export async function waitForRemoteVideo(page: BrowserPage, count = 1): Promise<void> {
   await page.waitForFunction(
@@ -146,20 +146,20 @@ export async function waitForRemoteVideo(page: BrowserPage, count = 1): Promise<
     { timeout: 30_000, polling: 100 },
   );
   const before = await inboundVideo(page, "bytesReceived");
-  const frames = await remoteFramesPresented(page, 1000);
+  await Promise.all([waitForRemoteFrames(page), new Promise((resolve) => setTimeout(resolve, 1000))]);
   const after = await inboundVideo(page, "bytesReceived");
   if (!(after > before)) throw new Error(`inbound video bytes did not grow (${before} → ${after})`);
-  if (!frames.every((presented) => presented >= 2)) throw new Error(`remote videos presented too few new frames: ${frames.join(", ")}`);
 }
 
 /**
- * How many new frames each `remote-video` part presents within `ms`, as the
- * page sees them (`requestVideoFrameCallback`): the picture really moves.
+ * Every `remote-video` part presents `frames` new frames, as the page sees
+ * them (`requestVideoFrameCallback`): the picture really moves, not just
+ * the bytes under it.
  */
-export async function remoteFramesPresented(page: BrowserPage, ms: number): Promise<number[]> {
-  return page.evaluate(
-    (ms: number) =>
-      new Promise<number[]>((resolve) => {
+export async function waitForRemoteFrames(page: BrowserPage, frames = 3, timeout = 15_000): Promise<void> {
+  const outcome = await page.evaluate(
+    ({ frames, timeout }: { frames: number; timeout: number }) =>
+      new Promise<{ ok: boolean; presented: number[] }>((resolve) => {
         const videos: HTMLVideoElement[] = [];
         const visit = (root: Document | ShadowRoot) => {
           for (const video of root.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')) videos.push(video);
@@ -167,17 +167,23 @@ export async function remoteFramesPresented(page: BrowserPage, ms: number): Prom
         };
         visit(document);
         const presented = videos.map(() => 0);
+        const timer = setTimeout(() => resolve({ ok: false, presented }), timeout);
         videos.forEach((video, index) => {
           const count = () => {
             presented[index]!++;
-            video.requestVideoFrameCallback(count);
+            if (presented.every((n) => n >= frames)) {
+              clearTimeout(timer);
+              resolve({ ok: true, presented });
+            } else {
+              video.requestVideoFrameCallback(count);
+            }
           };
           video.requestVideoFrameCallback(count);
         });
-        setTimeout(() => resolve(presented), ms);
       }),
-    ms,
+    { frames, timeout },
   );
+  if (!outcome.ok) throw new Error(`remote videos did not move: new frames ${outcome.presented.join(", ")}, wanted ${frames} each`);
 }
 
 /** A counter of the inbound video streams (`bytesReceived`, `framesDecoded`), summed over all peers. */
