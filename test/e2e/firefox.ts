@@ -17,8 +17,9 @@ export function launchFirefox(): Promise<Browser> {
       // A fake camera and microphone, handed out without asking.
       "media.navigator.streams.fake": true,
       "media.navigator.permission.disabled": true,
-      // Everything runs on loopback: offer loopback candidates, with their
-      // real addresses rather than mDNS names the other browser cannot resolve.
+      // Both browsers share one machine, which may have no interface but
+      // loopback: offer loopback candidates, and real host addresses rather
+      // than mDNS names that nothing here resolves.
       "media.peerconnection.ice.loopback": true,
       "media.peerconnection.ice.obfuscate_host_addresses": false,
     },
