@@ -22,6 +22,7 @@ import {
   recordEvents,
   sendChat,
   waitForKnock,
+  waitForRemoteFrames,
   waitForRemoteVideo,
   waitForState,
   watchPeerConnections,
@@ -84,6 +85,7 @@ describe.each([
 
   it("carries moving video both ways", async () => {
     await Promise.all([waitForRemoteVideo(host.page), waitForRemoteVideo(guest.page)]);
+    await Promise.all([waitForRemoteFrames(host.page), waitForRemoteFrames(guest.page)]);
   });
 
   it("gives both the same verification code", async () => {
