@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserPage } from "./browser-page.ts";
 
 export const SCREENSHOTS = "test-results/screenshots";
 
@@ -44,7 +45,7 @@ export async function newPerson(
   return { context, page, errors };
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: BrowserPage, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 }

@@ -5,6 +5,7 @@
  * shadow parts), as a partner page would.
  */
 import type { Page } from "playwright-core";
+import type { BrowserPage } from "./browser-page.ts";
 import type { CreateConsultationRequest, CreateConsultationResponse, Participant } from "../../worker/protocol.ts";
 
 export async function devToken(worker: string, sub: string, name: string, role: "practitioner" | "client" = "practitioner") {
@@ -37,7 +38,7 @@ export async function createConsultation(
  * `relayOnly`, each one may use TURN relay candidates only, as a browser
  * behind a strict NAT would have to.
  */
-export async function watchPeerConnections(page: Page, options: { relayOnly?: boolean } = {}): Promise<void> {
+export async function watchPeerConnections(page: BrowserPage, options: { relayOnly?: boolean } = {}): Promise<void> {
   await page.addInitScript((relayOnly) => {
     const Original = window.RTCPeerConnection;
     const seen: RTCPeerConnection[] = [];
@@ -52,9 +53,9 @@ export async function watchPeerConnections(page: Page, options: { relayOnly?: bo
 }
 
 /** Mounts the element on the page the way a partner's page script would. */
-export async function mountCall(page: Page, attributes: Record<string, string | true>): Promise<void> {
+export async function mountCall(page: BrowserPage, attributes: Record<string, string | true>): Promise<void> {
   await page.waitForFunction(() => customElements.get("samtale-call") !== undefined);
-  await page.evaluate((attributes) => {
+  await page.evaluate((attributes: Record<string, string | true>) => {
     const call = document.createElement("samtale-call");
     for (const [name, value] of Object.entries(attributes)) call.setAttribute(name, value === true ? "" : value);
     (document.getElementById("mount") ?? document.body).append(call);
@@ -66,14 +67,14 @@ export async function mountCall(page: Page, attributes: Record<string, string | 
  * The element alone on a page of the worker's own origin (the guest page,
  * emptied), for a host who is not on the demo page.
  */
-export async function openCall(page: Page, worker: string, attributes: Record<string, string | true>): Promise<void> {
+export async function openCall(page: BrowserPage, worker: string, attributes: Record<string, string | true>): Promise<void> {
   await page.goto(`${worker}/join`);
   await page.evaluate(() => document.body.replaceChildren(Object.assign(document.createElement("main"), { id: "mount" })));
   await mountCall(page, attributes);
 }
 
 /** Records every samtale-* event the page's element fires from now on, in order. */
-export async function recordEvents(page: Page): Promise<void> {
+export async function recordEvents(page: BrowserPage): Promise<void> {
   await page.waitForFunction(() => document.querySelector("samtale-call") !== null);
   await page.evaluate(() => {
     const call = document.querySelector("samtale-call")!;
@@ -85,11 +86,11 @@ export async function recordEvents(page: Page): Promise<void> {
   });
 }
 
-export async function events(page: Page): Promise<{ type: string; detail: any }[]> {
+export async function events(page: BrowserPage): Promise<{ type: string; detail: any }[]> {
   return page.evaluate(() => (window as unknown as { samtaleEvents?: { type: string; detail: unknown }[] }).samtaleEvents ?? []);
 }
 
-export async function waitForState(page: Page, state: string, timeout = 30_000): Promise<void> {
+export async function waitForState(page: BrowserPage, state: string, timeout = 30_000): Promise<void> {
   // Poll on a timer: animation frames are throttled in a page that is not in front.
   await page.waitForFunction((state) => (document.querySelector("samtale-call") as any)?.state === state, state, {
     timeout,
@@ -97,12 +98,12 @@ export async function waitForState(page: Page, state: string, timeout = 30_000):
   });
 }
 
-export function callProperty<T>(page: Page, name: string): Promise<T> {
+export function callProperty<T>(page: BrowserPage, name: string): Promise<T> {
   return page.evaluate((name) => (document.querySelector("samtale-call") as any)?.[name], name) as Promise<T>;
 }
 
 /** Calls one of the element's methods; resolves with its outcome, never throws. */
-export function callMethod(page: Page, name: string, ...args: unknown[]): Promise<{ ok: boolean; code?: string }> {
+export function callMethod(page: BrowserPage, name: string, ...args: unknown[]): Promise<{ ok: boolean; code?: string }> {
   return page.evaluate(
     async ({ name, args }) => {
       try {
@@ -117,7 +118,7 @@ export function callMethod(page: Page, name: string, ...args: unknown[]): Promis
 }
 
 /** The host's knock list, once someone is in it. */
-export async function waitForKnock(page: Page): Promise<Participant> {
+export async function waitForKnock(page: BrowserPage): Promise<Participant> {
   await page.waitForFunction(() => ((document.querySelector("samtale-call") as any)?.knocking ?? []).length > 0, null, {
     timeout: 30_000,
   });
@@ -129,9 +130,9 @@ export async function waitForKnock(page: Page): Promise<Participant> {
  * Remote video is really arriving: a `remote-video` part with frames, and
  * the peer connection's inbound video bytes growing over a second.
  */
-export async function waitForRemoteVideo(page: Page, count = 1): Promise<void> {
+export async function waitForRemoteVideo(page: BrowserPage, count = 1): Promise<void> {
   await page.waitForFunction(
-    (count) => {
+    (count: number) => {
       const videos: HTMLVideoElement[] = [];
       const visit = (root: Document | ShadowRoot) => {
         for (const video of root.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')) videos.push(video);
@@ -144,13 +145,49 @@ export async function waitForRemoteVideo(page: Page, count = 1): Promise<void> {
     { timeout: 30_000, polling: 100 },
   );
   const before = await inboundVideo(page, "bytesReceived");
-  await page.waitForTimeout(1000);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   const after = await inboundVideo(page, "bytesReceived");
   if (!(after > before)) throw new Error(`inbound video bytes did not grow (${before} → ${after})`);
 }
 
+/**
+ * Every `remote-video` part presents `frames` new frames, as the page sees
+ * them (`requestVideoFrameCallback`): the picture really moves, not just
+ * the bytes under it. Only for a page in front: a browser presents few
+ * frames, if any, in one it is not showing.
+ */
+export async function waitForRemoteFrames(page: BrowserPage, frames = 3, timeout = 15_000): Promise<void> {
+  const outcome = await page.evaluate(
+    ({ frames, timeout }: { frames: number; timeout: number }) =>
+      new Promise<{ ok: boolean; presented: number[] }>((resolve) => {
+        const videos: HTMLVideoElement[] = [];
+        const visit = (root: Document | ShadowRoot) => {
+          for (const video of root.querySelectorAll<HTMLVideoElement>('video[part~="remote-video"]')) videos.push(video);
+          for (const element of root.querySelectorAll("*")) if (element.shadowRoot) visit(element.shadowRoot);
+        };
+        visit(document);
+        const presented = videos.map(() => 0);
+        const timer = setTimeout(() => resolve({ ok: false, presented }), timeout);
+        videos.forEach((video, index) => {
+          const count = () => {
+            presented[index]!++;
+            if (presented.every((n) => n >= frames)) {
+              clearTimeout(timer);
+              resolve({ ok: true, presented });
+            } else {
+              video.requestVideoFrameCallback(count);
+            }
+          };
+          video.requestVideoFrameCallback(count);
+        });
+      }),
+    { frames, timeout },
+  );
+  if (!outcome.ok) throw new Error(`remote videos did not move: new frames ${outcome.presented.join(", ")}, wanted ${frames} each`);
+}
+
 /** A counter of the inbound video streams (`bytesReceived`, `framesDecoded`), summed over all peers. */
-export async function inboundVideo(page: Page, counter: "bytesReceived" | "framesDecoded"): Promise<number> {
+export async function inboundVideo(page: BrowserPage, counter: "bytesReceived" | "framesDecoded"): Promise<number> {
   return page.evaluate(async (counter) => {
     let total = 0;
     for (const pc of (window as any).samtalePeerConnections as RTCPeerConnection[]) {
@@ -167,7 +204,7 @@ export async function inboundVideo(page: Page, counter: "bytesReceived" | "frame
  * What each peer connection's video sender carries: `monitor` (or `window`,
  * `browser`) while a screen is shared, `camera` otherwise, `none` if nothing.
  */
-export async function outgoingVideo(page: Page): Promise<string[]> {
+export async function outgoingVideo(page: BrowserPage): Promise<string[]> {
   return page.evaluate(() =>
     ((window as any).samtalePeerConnections as RTCPeerConnection[])
       .filter((pc) => pc.connectionState !== "closed")
@@ -177,7 +214,7 @@ export async function outgoingVideo(page: Page): Promise<string[]> {
 }
 
 /** The type of the local candidate the selected pair uses: host, srflx or relay. */
-export async function selectedCandidateTypes(page: Page): Promise<string[]> {
+export async function selectedCandidateTypes(page: BrowserPage): Promise<string[]> {
   return page.evaluate(async () => {
     const types: string[] = [];
     for (const pc of (window as any).samtalePeerConnections as RTCPeerConnection[]) {
@@ -197,4 +234,32 @@ export async function selectedCandidateTypes(page: Page): Promise<string[]> {
 export async function passDeviceCheck(page: Page): Promise<void> {
   await waitForState(page, "checking");
   await page.getByRole("button", { name: /join the consultation/i }).click();
+}
+
+/**
+ * Sends a chat line through the chat panel's own form, as pressing Send
+ * does, once the panel is ready (a data channel is open).
+ */
+export async function sendChat(page: BrowserPage, text: string): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const panel = document.querySelector("samtale-call")?.shadowRoot?.querySelector('[part~="chat"]');
+      return panel?.shadowRoot?.querySelector("input")?.disabled === false;
+    },
+    undefined,
+    { timeout: 30_000, polling: 100 },
+  );
+  await page.evaluate((text: string) => {
+    const panel = document.querySelector("samtale-call")!.shadowRoot!.querySelector('[part~="chat"]')!.shadowRoot!;
+    panel.querySelector("input")!.value = text;
+    panel.querySelector("form")!.requestSubmit();
+  }, text);
+}
+
+/** The chat panel's lines as the person reads them ("Name: text"). */
+export async function chatLines(page: BrowserPage): Promise<string[]> {
+  return page.evaluate(() => {
+    const panel = document.querySelector("samtale-call")?.shadowRoot?.querySelector('[part~="chat"]')?.shadowRoot;
+    return [...(panel?.querySelectorAll("li") ?? [])].map((line) => line.textContent!.replace(/\s+/g, " ").trim());
+  });
 }
