@@ -2,9 +2,12 @@
  * The guest's page. The invite link carries the consultation id and the
  * one-time code in the fragment (`#consultation=…&code=…`), which browsers
  * never send to a server; a known invitee's link has no code and the
- * partner supplies a `token` in the fragment instead.
+ * partner supplies a `token` in the fragment instead. Once read, the
+ * fragment is cleared from the address bar (and so from the history and
+ * anything that copies the address): the element keeps what it needs.
  */
 const params = new URLSearchParams(location.hash.slice(1));
+if (location.hash) history.replaceState(history.state, "", location.pathname + location.search);
 const consultation = params.get("consultation");
 const credential = params.get("code") ? ["code", params.get("code")!] : params.get("token") ? ["token", params.get("token")!] : null;
 
@@ -13,7 +16,9 @@ if (!consultation || !credential) {
 } else {
   const call = document.createElement("samtale-call");
   call.setAttribute("consultation", consultation);
-  call.setAttribute(credential[0]!, credential[1]!);
+  // A property, not an attribute: the secret stays out of the DOM.
+  if (credential[0] === "code") call.code = credential[1]!;
+  else call.token = credential[1]!;
   const lang = params.get("lang");
   if (lang) call.setAttribute("lang", lang);
   document.querySelector("#call")!.replaceChildren(call);
