@@ -3,11 +3,22 @@
  * one-time code in the fragment (`#consultation=…&code=…`), which browsers
  * never send to a server; a known invitee's link has no code and the
  * partner supplies a `token` in the fragment instead. Once read, the
- * fragment is cleared from the address bar (and so from the history and
- * anything that copies the address): the element keeps what it needs.
+ * fragment is cleared from the address bar (and so from the history, a
+ * shared screen and anything that copies the address). The tab keeps it in
+ * sessionStorage, so a reload of this tab still knows the consultation; the
+ * element forgets its own secrets when the call is over for the tab.
  */
-const params = new URLSearchParams(location.hash.slice(1));
-if (location.hash) history.replaceState(history.state, "", location.pathname + location.search);
+const INVITE_KEY = "samtale-join:invite";
+const fragment = location.hash.slice(1);
+if (fragment) {
+  try {
+    sessionStorage.setItem(INVITE_KEY, fragment);
+  } catch {
+    // blocked storage: a reload then needs the link again
+  }
+  history.replaceState(history.state, "", location.pathname + location.search);
+}
+const params = new URLSearchParams(fragment || readInvite());
 const consultation = params.get("consultation");
 const credential = params.get("code") ? ["code", params.get("code")!] : params.get("token") ? ["token", params.get("token")!] : null;
 
@@ -22,4 +33,12 @@ if (!consultation || !credential) {
   const lang = params.get("lang");
   if (lang) call.setAttribute("lang", lang);
   document.querySelector("#call")!.replaceChildren(call);
+}
+
+function readInvite(): string {
+  try {
+    return sessionStorage.getItem(INVITE_KEY) ?? "";
+  } catch {
+    return "";
+  }
 }
