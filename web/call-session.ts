@@ -106,7 +106,7 @@ export class CallSession implements ReactiveController {
   /** A reload of a tab that was already in (or waiting for) this consultation goes straight back. */
   get resumesAfterReload(): boolean {
     const { consultation } = this.#options.config();
-    return recall("joined", consultation) !== null || recall("resume", consultation) !== null;
+    return recall("joined", consultation) !== null || recall("resume", consultation) !== null || recall("denied", consultation) !== null;
   }
 
   get isHost(): boolean {
@@ -128,6 +128,8 @@ export class CallSession implements ReactiveController {
   async join(prepare: () => Promise<void>): Promise<void> {
     this.#require("join");
     this.#transition("join");
+    // Turned away earlier in this tab: the refusal stands; there is no resume left to try.
+    if (recall("denied", this.#consultation) !== null) return this.#finish("denied");
     const credential = this.#credential();
     if (!credential) throw this.fail(new CallError("invalid_request", "Give the element a consultation and a token or a code."));
     try {
@@ -306,6 +308,7 @@ export class CallSession implements ReactiveController {
     if (isFinal(this.state)) return;
     // Over for this tab: a reload starts with the device check again.
     forget("joined", this.#consultation);
+    if (event === "denied") remember("denied", this.#consultation, "1");
     this.#release();
     this.#transition(event);
     if (reason) this.#options.events.ended(reason);

@@ -176,6 +176,12 @@ describe("the call session's reducer", () => {
     signaling.options.onClosed("denied");
     expect(session.state).toBe("denied");
     expect(storage.store.has("samtale:resume:c1")).toBe(false);
+
+    // A reload of that tab shows the refusal again without asking the service.
+    const reloaded = newSession({ code: "abc" });
+    expect(reloaded.session.resumesAfterReload).toBe(true);
+    await reloaded.session.join(async () => {});
+    expect(reloaded.session.state).toBe("denied");
   });
 
   it("passes the privacy relay on from the welcome's policy", async () => {
