@@ -3,9 +3,11 @@ import type { ErrorCode } from "../worker/protocol.ts";
 /**
  * Codes the element reports besides the server's: a method called in the
  * wrong state, a connection that could not be brought back, a newer tab that
- * took over, a socket the server closed for flooding, no camera/microphone.
+ * took over, a socket the server closed for flooding, no camera/microphone,
+ * a peer whose certificate did not match its commitment (that one connection
+ * is closed; the call goes on).
  */
-export type LocalErrorCode = "invalid_state" | "network" | "replaced" | "policy" | "unsupported";
+export type LocalErrorCode = "invalid_state" | "network" | "replaced" | "policy" | "unsupported" | "verification_failed";
 
 export type CallErrorCode = ErrorCode | LocalErrorCode;
 

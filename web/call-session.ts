@@ -2,8 +2,9 @@
  * The call as the service sees it, as a Lit reactive controller: the line to
  * the service (signaling-client.ts), where the call is (call-state.ts), the
  * reducer of server messages, who is admitted and who waits, the policy, and
- * what this tab remembers across a reload (tab-memory.ts; nothing else reads
- * or writes it). WebRTC is the peer mesh's business: the session only tells
+ * what this tab remembers across a reload (tab-memory.ts; besides the tab's
+ * own id, which the certificate store keeps there, nothing else reads or
+ * writes it). WebRTC is the peer mesh's business: the session only tells
  * it who is in the call and hands it their signals, through `PeerDirectory`.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
@@ -18,6 +19,9 @@ import { forget, recall, remember } from "./tab-memory.ts";
 /** How long the host waits for the server's `ended` before ending by `DELETE`. */
 const END_TIMEOUT_MS = 5000;
 
+/** The welcome's policy; `relayOnly` (protocol v1.1) is `false` when a server leaves it out. */
+export type CallPolicy = Policy & { relayOnly: boolean };
+
 /** Who joins which consultation where; read when `join()` starts, once the page has set every attribute. */
 export interface SessionConfig {
   apiBase: string | null;
@@ -29,7 +33,7 @@ export interface SessionConfig {
 /** What the session needs of the peer mesh: who is in the call, and their signals. */
 export interface PeerDirectory {
   /** A welcome: everything starts afresh with these people (yourself among them). */
-  restart(you: Participant, participants: Participant[], iceServers: IceServer[], policy: Policy): void;
+  restart(you: Participant, participants: Participant[], iceServers: IceServer[], policy: CallPolicy): void;
   /** Someone was admitted, or came back on a new page. */
   add(participant: Participant): void;
   remove(id: string): void;
@@ -72,7 +76,7 @@ export class CallSession implements ReactiveController {
   waiting: Participant[] = [];
   /** Who will let a waiting guest in; the lobby names nobody else. */
   hostName = "";
-  policy: Policy | null = null;
+  policy: CallPolicy | null = null;
   /** Let into the call at least once (a guest in the lobby is not, yet). */
   admitted = false;
   /** Why the call ended in `error`. */
@@ -102,7 +106,7 @@ export class CallSession implements ReactiveController {
   /** A reload of a tab that was already in (or waiting for) this consultation goes straight back. */
   get resumesAfterReload(): boolean {
     const { consultation } = this.#options.config();
-    return recall("joined", consultation) !== null || recall("resume", consultation) !== null;
+    return recall("joined", consultation) !== null || recall("resume", consultation) !== null || recall("denied", consultation) !== null;
   }
 
   get isHost(): boolean {
@@ -124,6 +128,8 @@ export class CallSession implements ReactiveController {
   async join(prepare: () => Promise<void>): Promise<void> {
     this.#require("join");
     this.#transition("join");
+    // Turned away earlier in this tab: the refusal stands; there is no resume left to try.
+    if (recall("denied", this.#consultation) !== null) return this.#finish("denied");
     const credential = this.#credential();
     if (!credential) throw this.fail(new CallError("invalid_request", "Give the element a consultation and a token or a code."));
     try {
@@ -181,10 +187,9 @@ export class CallSession implements ReactiveController {
     this.#finish("ended", "host-ended");
   }
 
-  /** Leave on purpose: a guest's resume is forgotten, so a reload cannot slip back in. */
+  /** Leave on purpose: a guest's resume is forgotten (as on every end), so a reload cannot slip back in. */
   leave(): void {
     this.#require("leave");
-    forget("resume", this.#consultation);
     this.#finish("ended");
   }
 
@@ -241,7 +246,8 @@ export class CallSession implements ReactiveController {
     this.you = you;
     this.admitted = true;
     remember("joined", this.#consultation, "1");
-    this.policy = policy;
+    const relayOnly = (policy as Partial<CallPolicy>).relayOnly === true;
+    this.policy = { ...policy, relayOnly };
     // A host coming back hears every waiting person again in fresh knocks; the
     // list is rebuilt from those (someone who left meanwhile is not in them),
     // but people already shown as waiting are no news.
@@ -250,7 +256,7 @@ export class CallSession implements ReactiveController {
     this.roster = participants;
     // Every welcome starts media afresh with everyone: while our socket was
     // gone the others heard `peer-left` and closed their side.
-    this.#options.peers.restart(you, participants, iceServers, policy);
+    this.#options.peers.restart(you, participants, iceServers, this.policy);
     this.#transition("welcome");
     this.#options.events.participantsChanged();
     this.#options.events.welcomed(firstTime);
@@ -300,18 +306,22 @@ export class CallSession implements ReactiveController {
 
   #finish(event: "ended" | "denied", reason?: EndReason): void {
     if (isFinal(this.state)) return;
-    // Over for this tab: a reload starts with the device check again. A denied
-    // guest keeps the resume, so a reload is refused at once as not admitted;
-    // an ended consultation's resume is worthless.
+    // Over for this tab: a reload starts with the device check again.
     forget("joined", this.#consultation);
-    if (reason) forget("resume", this.#consultation);
+    if (event === "denied") remember("denied", this.#consultation, "1");
     this.#release();
     this.#transition(event);
     if (reason) this.#options.events.ended(reason);
   }
 
-  /** Every end closes the socket and its timers, also when the host ended by HTTP. */
+  /**
+   * Every end closes the socket and its timers, also when the host ended by
+   * HTTP. A guest's resume dies with every final state (ended, left, denied,
+   * removed, replaced, an error): it is a bearer secret, and nothing may
+   * bring this tab back into a call that is over for it.
+   */
   #release(): void {
+    forget("resume", this.#consultation);
     this.#signaling?.close();
     this.#options.peers.close();
     this.waiting = [];

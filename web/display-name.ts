@@ -5,6 +5,7 @@
  */
 import { msg } from "@lit/localize";
 import type { Participant } from "../worker/protocol.ts";
+import { withoutBidiControls } from "./plain-text.ts";
 
 /** The service's default names, as the wire contract spells them. */
 const DEFAULT_HOST_NAME = "Practitioner";
@@ -13,7 +14,7 @@ const DEFAULT_GUEST_NAME = "Guest";
 export function displayName(participant: Pick<Participant, "name" | "role">): string {
   if (participant.role === "host" && participant.name === DEFAULT_HOST_NAME) return msg("Practitioner", { id: "name.default-host" });
   if (participant.role === "guest" && participant.name === DEFAULT_GUEST_NAME) return msg("Guest", { id: "name.default-guest" });
-  return participant.name;
+  return withoutBidiControls(participant.name);
 }
 
 /** The lobby's one name, the host's: the default translated, and a missing one replaced by "your host". */

@@ -12,13 +12,18 @@
  *   `peer-left` meanwhile and closed their side. The hello also covers a
  *   peer that reloaded while the server replaced its socket without any
  *   `peer-left`.
+ * - Every new connection starts with commitments (commitment.ts): the side
+ *   that opens it sends `{commit}`, the other answers `{commit, answers}`
+ *   naming the commitment it answers, so a stale answer from a connection
+ *   already replaced is recognised and dropped. A `{commit}` without
+ *   `answers` always means the peer opened a new connection (a reload, a
+ *   second hello): ours to it is replaced. Nothing else (description,
+ *   candidate) is sent before both commitments are in; then `{reveal}`.
  * - Every pair of peers has exactly one polite side, the one whose
  *   participant id sorts greater: later renegotiations (screen share, device
  *   change) may collide, and then the impolite side ignores the colliding
  *   offer while the polite side rolls back and answers.
  */
-import { dtlsFingerprint } from "./verification-code.ts";
-
 export function isPolite(you: string, peer: string): boolean {
   return you > peer;
 }
@@ -36,22 +41,19 @@ export function shouldIgnoreOffer(type: RTCSdpType, context: OfferContext): bool
   return collision && !context.polite;
 }
 
-/**
- * A description from a brand-new peer connection on the other side: its DTLS
- * certificate differs from the one we negotiated with. That happens when the
- * peer reloaded and the server replaced its socket without a `peer-left`;
- * our old connection cannot continue, so we start a fresh one for it.
- */
-export function isNewSession(currentRemoteSdp: string | undefined, incomingSdp: string | undefined): boolean {
-  if (!currentRemoteSdp || !incomingSdp) return false;
-  const current = dtlsFingerprint(currentRemoteSdp);
-  const incoming = dtlsFingerprint(incomingSdp);
-  return current !== null && incoming !== null && current !== incoming;
+/** The fingerprint and nonce a commitment covered, and whether the sender has verified us before. */
+export interface Reveal {
+  fingerprint: string;
+  nonce: string;
+  /** The sender holds a code it verified with us earlier in this consultation (certificate-store.ts). */
+  pinned: boolean;
 }
 
-/** What travels in `signal.data`: a newcomer's hello, one description or one ICE candidate. */
+/** What travels in `signal.data`: a newcomer's hello, a commitment or its reveal, one description or one ICE candidate. */
 export type PeerSignal =
   | { hello: true }
+  | { commit: string; answers?: string }
+  | { reveal: Reveal }
   | { description: { type: RTCSdpType; sdp?: string } }
   | { candidate: RTCIceCandidateInit };
 
@@ -65,6 +67,16 @@ export function parsePeerSignal(data: unknown): PeerSignal | null {
   if (typeof data !== "object" || data === null) return null;
   const record = data as Record<string, unknown>;
   if (record.hello === true) return { hello: true };
+  if (isHex(record.commit)) {
+    if (record.answers === undefined) return { commit: record.commit };
+    return isHex(record.answers) ? { commit: record.commit, answers: record.answers } : null;
+  }
+  const reveal = record.reveal as Record<string, unknown> | undefined;
+  if (reveal && typeof reveal === "object") {
+    const { fingerprint, nonce, pinned } = reveal;
+    if (typeof fingerprint !== "string" || fingerprint.length > 200 || !isHex(nonce) || typeof pinned !== "boolean") return null;
+    return { reveal: { fingerprint, nonce, pinned } };
+  }
   const description = record.description as Record<string, unknown> | undefined;
   if (description && typeof description === "object") {
     if (typeof description.type !== "string" || !sdpTypes.includes(description.type)) return null;
@@ -76,4 +88,9 @@ export function parsePeerSignal(data: unknown): PeerSignal | null {
     return { candidate: candidate as RTCIceCandidateInit };
   }
   return null;
+}
+
+/** A SHA-256 or nonce as the element sends it: 64 lower-case hex digits. */
+function isHex(value: unknown): value is string {
+  return typeof value === "string" && /^[0-9a-f]{64}$/.test(value);
 }

@@ -3,17 +3,33 @@
  * "perfect negotiation" way (roles in negotiation.ts), with ICE restarted
  * when it fails, and the chat's data channel pre-agreed on both sides
  * (`negotiated: true, id: 0`) so it needs no signaling of its own.
+ *
+ * It uses the tab's certificate for the consultation, and starts with
+ * commit-then-reveal (commitment.ts): its descriptions and candidates wait
+ * until both commitments are in; the peer's reveal must match its
+ * commitment, its descriptions must carry exactly that fingerprint, and DTLS
+ * must have used it. Any mismatch ends the link through `onVerificationFailed`.
  */
 import type { IceServer, SignalData } from "../worker/protocol.ts";
+import type { ConsultationKeys } from "./certificate-store.ts";
 import { decodeChat, encodeChat } from "./chat-message.ts";
+import { commitment, freshNonce, revealMatches } from "./commitment.ts";
 import { summarizeStats, type ConnectionQuality } from "./connection-quality.ts";
-import { shouldIgnoreOffer, type LinkSignal } from "./negotiation.ts";
-import { verificationCode } from "./verification-code.ts";
+import { shouldIgnoreOffer, type LinkSignal, type Reveal } from "./negotiation.ts";
+import { dtlsFingerprint, normalizeFingerprint, verificationCode } from "./verification-code.ts";
 
 export interface PeerLinkOptions {
   remoteId: string;
   polite: boolean;
   iceServers: IceServer[];
+  /** The privacy relay: only TURN candidates, so neither side learns the other's address. */
+  relayOnly: boolean;
+  /** The tab's certificate for this consultation. */
+  keys: ConsultationKeys;
+  /** We hold a code verified with this peer earlier in the consultation. */
+  knowsPeer: boolean;
+  /** The peer opened this connection with this commitment; we answer it. Absent: we open it. */
+  peerCommit?: string;
   /** Our camera and microphone, if any; missing kinds are still received. */
   localStream: MediaStream | null;
   chat: boolean;
@@ -23,6 +39,17 @@ export interface PeerLinkOptions {
   onChat(text: string): void;
   /** The chat channel opened or closed. */
   onChatReady(): void;
+  /** The peer's commitment, description or certificate did not match: the link is closed. */
+  onVerificationFailed(message: string): void;
+}
+
+/** What a connected link proved: the certificate DTLS saw, the code of this connection, and the peer's memory of us. */
+export interface LinkVerification {
+  remoteFingerprint: string;
+  /** The code from both sides' fingerprints and this connection's nonces. */
+  freshCode: string;
+  /** The peer said it holds a code verified with us before. */
+  peerKnowsUs: boolean;
 }
 
 export class PeerLink {
@@ -35,13 +62,30 @@ export class PeerLink {
   #makingOffer = false;
   #ignoreOffer = false;
   #signalQueue: Promise<void> = Promise.resolve();
+  readonly #nonce = freshNonce();
+  #ownCommit: Promise<string>;
+  #peerCommit: string | null;
+  #peerReveal: Reveal | null = null;
+  /** Signals held until both commitments are in; `null` once they flow. */
+  #outbox: SignalData[] | null = [];
+  #failed = false;
 
   readonly #options: PeerLinkOptions;
 
   constructor(options: PeerLinkOptions) {
     this.#options = options;
     this.remoteId = options.remoteId;
-    this.#pc = new RTCPeerConnection({ iceServers: options.iceServers as RTCIceServer[] });
+    this.#peerCommit = options.peerCommit ?? null;
+    this.#pc = new RTCPeerConnection({
+      iceServers: options.iceServers as RTCIceServer[],
+      iceTransportPolicy: options.relayOnly ? "relay" : "all",
+      certificates: [options.keys.certificate],
+    });
+    this.#ownCommit = commitment(options.keys.fingerprint, this.#nonce);
+    void this.#ownCommit.then((commit) => {
+      options.sendSignal(this.#peerCommit ? { commit, answers: this.#peerCommit } : { commit });
+      this.#releaseOutbox();
+    });
 
     const stream = options.localStream ?? new MediaStream();
     const audio = stream.getAudioTracks()[0];
@@ -71,9 +115,14 @@ export class PeerLink {
       if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
       options.onRemoteMedia(this.remoteStream);
     });
-    this.#pc.addEventListener("negotiationneeded", () => void this.#offer());
+    // The side that answers a commitment lets the opener make the first offer
+    // (negotiation.ts): its own tracks ride in its answer.
+    this.#pc.addEventListener("negotiationneeded", () => {
+      if (options.peerCommit && !this.#pc.remoteDescription) return;
+      void this.#offer();
+    });
     this.#pc.addEventListener("icecandidate", ({ candidate }) => {
-      if (candidate) options.sendSignal({ candidate: candidate.toJSON() });
+      if (candidate) this.#send({ candidate: candidate.toJSON() });
     });
     this.#pc.addEventListener("iceconnectionstatechange", () => {
       // A network change (Wi-Fi to mobile) fails ICE; new candidates bring it back.
@@ -84,10 +133,6 @@ export class PeerLink {
 
   get connectionState(): RTCPeerConnectionState {
     return this.#pc.connectionState;
-  }
-
-  get remoteSdp(): string | undefined {
-    return this.#pc.remoteDescription?.sdp;
   }
 
   get chatOpen(): boolean {
@@ -104,9 +149,27 @@ export class PeerLink {
   }
 
   async #applySignal(signal: LinkSignal): Promise<void> {
+    if (this.#failed) return;
     try {
-      if ("description" in signal) {
+      if ("commit" in signal) {
+        // An answer to our commitment; one for a connection we already replaced names another.
+        if (this.#peerCommit === null && signal.answers === (await this.#ownCommit)) {
+          this.#peerCommit = signal.commit;
+          this.#releaseOutbox();
+        }
+      } else if ("reveal" in signal) {
+        const { fingerprint, nonce } = signal.reveal;
+        if (this.#peerCommit === null || this.#peerReveal) return this.#fail("The other side revealed a certificate out of turn.");
+        if (!(await revealMatches(this.#peerCommit, fingerprint, nonce))) return this.#fail("The other side's certificate does not match its commitment.");
+        this.#peerReveal = signal.reveal;
+      } else if ("description" in signal) {
         const { description } = signal;
+        if (description.sdp !== undefined) {
+          if (!this.#peerReveal) return this.#fail("A description came before the other side revealed its certificate.");
+          if (dtlsFingerprint(description.sdp) !== this.#peerReveal.fingerprint) {
+            return this.#fail("The other side's description does not carry exactly the certificate it committed to.");
+          }
+        }
         this.#ignoreOffer = shouldIgnoreOffer(description.type, {
           polite: this.#options.polite,
           makingOffer: this.#makingOffer,
@@ -118,7 +181,7 @@ export class PeerLink {
         if (description.type === "offer") {
           this.#adoptOfferedTransceivers();
           await this.#pc.setLocalDescription();
-          this.#options.sendSignal({ description: this.#pc.localDescription!.toJSON() });
+          this.#send({ description: this.#pc.localDescription!.toJSON() });
         }
       } else {
         try {
@@ -153,14 +216,35 @@ export class PeerLink {
     return summarizeStats(report.values() as Iterable<{ id: string; type: string } & Record<string, unknown>>);
   }
 
-  /** The code for this pair of certificates, once both descriptions are in place. */
-  async verificationCode(): Promise<string | null> {
-    const local = this.#pc.localDescription?.sdp;
-    const remote = this.#pc.remoteDescription?.sdp;
-    return local && remote ? verificationCode(local, remote) : null;
+  /**
+   * Once connected: the certificates DTLS actually used (the selected
+   * transport's certificate stats, not an SDP line) must be ours and the one
+   * the peer revealed; then the code of this connection. `null` (and the
+   * link fails) on any mismatch, or while the stats are not there yet.
+   */
+  async verify(): Promise<LinkVerification | null> {
+    const reveal = this.#peerReveal;
+    if (!reveal || this.#failed) return null;
+    const stats = new Map<string, Record<string, unknown>>();
+    (await this.#pc.getStats()).forEach((value: Record<string, unknown>) => stats.set(value.id as string, value));
+    const transport = [...stats.values()].find((s) => s.type === "transport" && s.dtlsState === "connected");
+    const certificate = (id: unknown) => {
+      const found = stats.get(id as string);
+      return found ? normalizeFingerprint(String(found.fingerprintAlgorithm), String(found.fingerprint)) : null;
+    };
+    const local = certificate(transport?.localCertificateId);
+    const remote = certificate(transport?.remoteCertificateId);
+    if (!local || !remote) return null;
+    if (local !== this.#options.keys.fingerprint || remote !== reveal.fingerprint) {
+      this.#fail("The certificate in the connection is not the one the other side committed to.");
+      return null;
+    }
+    const freshCode = await verificationCode({ fingerprint: local, nonce: this.#nonce }, { fingerprint: remote, nonce: reveal.nonce });
+    return { remoteFingerprint: remote, freshCode, peerKnowsUs: reveal.pinned };
   }
 
   close(): void {
+    this.#failed = true;
     this.#chatChannel?.close();
     this.#pc.close();
   }
@@ -186,11 +270,36 @@ export class PeerLink {
     try {
       this.#makingOffer = true;
       await this.#pc.setLocalDescription();
-      this.#options.sendSignal({ description: this.#pc.localDescription!.toJSON() });
+      this.#send({ description: this.#pc.localDescription!.toJSON() });
     } catch (error) {
       console.warn("samtale: could not make an offer", error);
     } finally {
       this.#makingOffer = false;
     }
+  }
+
+  /** Held until both commitments are in: nothing of our certificate goes out before. */
+  #send(data: SignalData): void {
+    if (this.#outbox) this.#outbox.push(data);
+    else this.#options.sendSignal(data);
+  }
+
+  /** Both commitments are in (ours sent, theirs held): reveal ours, then what waited. */
+  #releaseOutbox(): void {
+    if (!this.#outbox || this.#peerCommit === null || this.#failed) return;
+    void this.#ownCommit.then(() => {
+      const waiting = this.#outbox;
+      if (!waiting || this.#failed) return;
+      this.#outbox = null;
+      const { fingerprint } = this.#options.keys;
+      this.#options.sendSignal({ reveal: { fingerprint, nonce: this.#nonce, pinned: this.#options.knowsPeer } });
+      for (const data of waiting) this.#options.sendSignal(data);
+    });
+  }
+
+  #fail(message: string): void {
+    if (this.#failed) return;
+    this.close();
+    this.#options.onVerificationFailed(message);
   }
 }

@@ -2,17 +2,19 @@
  * The media side of the call, as a Lit reactive controller: one `RemotePeer`
  * per remote person, the hello fan-out that starts each connection
  * (negotiation.ts), the screen track every link sends, chat over the links'
- * data channels, verification codes and connection quality. It knows nothing
+ * data channels, verification codes (with the tab's certificate and the
+ * codes already verified, certificate-store.ts) and connection quality. It knows nothing
  * of the service: the call session tells it who is in the call and hands it
  * their signals; it sends its own through `send`.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { IceServer, Participant, Policy, SignalData } from "../worker/protocol.ts";
-import type { PeerDirectory } from "./call-session.ts";
-import type { ChatLine } from "./chat-message.ts";
+import type { IceServer, Participant, SignalData } from "../worker/protocol.ts";
+import type { CallPolicy, PeerDirectory } from "./call-session.ts";
+import { deleteKeys, loadKeys, saveKeys, type ConsultationKeys } from "./certificate-store.ts";
+import { withChatLine, type ChatLine } from "./chat-message.ts";
 import { weakestQuality, type ConnectionQuality } from "./connection-quality.ts";
-import { isNewSession, isPolite, parsePeerSignal } from "./negotiation.ts";
-import { PeerLink, type PeerLinkOptions } from "./peer-connection.ts";
+import { isPolite, parsePeerSignal } from "./negotiation.ts";
+import { PeerLink, type LinkVerification, type PeerLinkOptions } from "./peer-connection.ts";
 import { RemotePeer, type Link } from "./remote-peer.ts";
 import { withVerificationCode, type CallParticipant } from "./roster.ts";
 
@@ -21,8 +23,10 @@ const STATS_INTERVAL_MS = 3000;
 
 /** What the element tells the page and screen readers about. */
 export interface MeshEvents {
-  /** In a pair: the code of the connection that just came up (a new one, or a changed one). */
-  pairCode(code: string): void;
+  /** In a pair: the code of the connection that just came up; `changed` when it differs from the one shown before. */
+  pairCode(code: string, changed: boolean): void;
+  /** A peer's commitment, description or certificate did not match: that connection is closed. */
+  verificationFailed(peer: RemotePeer, message: string): void;
   /** In a group: a peer's code came or went. */
   codesChanged(): void;
   chat(from: RemotePeer, text: string): void;
@@ -37,7 +41,17 @@ export interface PeerMeshOptions {
   events: MeshEvents;
   /** Makes the link to one peer; a `PeerLink` unless a test gives a fake. */
   createLink?: (options: PeerLinkOptions) => Link;
+  /** Where the certificate and verified codes are kept; IndexedDB unless a test gives another. */
+  keyStore?: KeyStore;
 }
+
+export interface KeyStore {
+  load(consultation: string): Promise<ConsultationKeys>;
+  save(consultation: string, keys: ConsultationKeys): Promise<void>;
+  delete(consultation: string): Promise<void>;
+}
+
+const indexedDbKeys: KeyStore = { load: loadKeys, save: saveKeys, delete: deleteKeys };
 
 export class PeerMesh implements ReactiveController, PeerDirectory {
   chatLines: ChatLine[] = [];
@@ -46,13 +60,16 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
   readonly #peers = new Map<string, RemotePeer>();
   #you = "";
   #iceServers: IceServer[] = [];
-  #policy: Policy | null = null;
+  #policy: CallPolicy | null = null;
   #screenTrack: MediaStreamTrack | null = null;
   /** The browser's screen picker is open. */
   #pickingScreen = false;
   /** The call is over: nothing may start again (a screen picked after the end, say). */
   #closed = false;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
+  #consultation: string | null = null;
+  /** The tab's certificate and verified codes; `prepare` loads them before any welcome. */
+  #keys: ConsultationKeys | null = null;
 
   readonly #host: ReactiveControllerHost;
   readonly #options: PeerMeshOptions;
@@ -79,6 +96,11 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
     return this.remotes.find((peer) => peer.verificationCode)?.verificationCode ?? null;
   }
 
+  /** In a pair, whether the code differs from the one read aloud before. */
+  get pairCodeChanged(): boolean {
+    return this.#policy?.mode === "pair" && this.remotes.some((peer) => peer.verificationCode && peer.verificationChanged);
+  }
+
   get sharingScreen(): boolean {
     return this.#screenTrack !== null;
   }
@@ -100,7 +122,13 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
   // ---------------------------------------------------------------------------
   // Who is in the call (the session's PeerDirectory)
 
-  restart(you: Participant, participants: Participant[], iceServers: IceServer[], policy: Policy): void {
+  /** Load (or make) the tab's certificate for `consultation`; `join()` awaits it before connecting. */
+  async prepare(consultation: string): Promise<void> {
+    this.#consultation = consultation;
+    this.#keys = await this.#keyStore.load(consultation);
+  }
+
+  restart(you: Participant, participants: Participant[], iceServers: IceServer[], policy: CallPolicy): void {
     this.#closed = false;
     this.#you = you.id;
     this.#iceServers = iceServers;
@@ -148,13 +176,21 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
       this.#openLink(peer);
       return;
     }
-    if (peer.link && "description" in signal && signal.description.type === "offer" && isNewSession(peer.link.remoteSdp, signal.description.sdp)) {
+    if ("commit" in signal && signal.answers === undefined) {
+      // The peer opened a new connection (a reload, a hello of ours): ours gives way to it.
       this.#closeLink(peer);
+      this.#openLink(peer, signal.commit);
+      return;
     }
-    void (peer.link ?? this.#openLink(peer)).handleSignal(signal);
+    // Without a connection opened by commitments, nothing else is taken.
+    void peer.link?.handleSignal(signal);
   }
 
+  /** The call is over for this tab: its certificate and verified codes are deleted too. */
   close(): void {
+    if (this.#consultation) void this.#keyStore.delete(this.#consultation);
+    this.#consultation = null;
+    this.#keys = null;
     this.#closed = true;
     clearInterval(this.#statsTimer);
     for (const peer of this.#peers.values()) peer.closeLink();
@@ -207,19 +243,28 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
     let sent = false;
     for (const peer of this.#peers.values()) sent = peer.link?.sendChat(text) || sent;
     if (!sent) return;
-    this.chatLines = [...this.chatLines, { from: this.#you, text, at: Date.now() }];
+    this.chatLines = withChatLine(this.chatLines, { from: this.#you, text, at: Date.now() });
     this.#host.requestUpdate();
   }
 
   // ---------------------------------------------------------------------------
   // Links
 
-  #openLink(peer: RemotePeer): Link {
+  get #keyStore(): KeyStore {
+    return this.#options.keyStore ?? indexedDbKeys;
+  }
+
+  #openLink(peer: RemotePeer, peerCommit?: string): Link {
     const current = () => peer.link === link && this.#peers.get(peer.id) === peer;
     const link = (this.#options.createLink ?? ((o) => new PeerLink(o)))({
       remoteId: peer.id,
       polite: isPolite(this.#you, peer.id),
       iceServers: this.#iceServers,
+      relayOnly: this.#policy?.relayOnly === true,
+      // Loaded by prepare(), which join() awaits before any welcome can arrive.
+      keys: this.#keys!,
+      knowsPeer: this.#keys?.pins[peer.id] !== undefined,
+      ...(peerCommit ? { peerCommit } : {}),
       localStream: this.#options.localStream(),
       chat: this.#policy?.chat ?? false,
       sendSignal: (data) => this.#options.send(peer.id, data),
@@ -235,11 +280,17 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
         if (state === "connected") void this.#onConnected(peer, link);
       },
       onChat: (text) => {
-        this.chatLines = [...this.chatLines, { from: peer.id, text, at: Date.now() }];
+        if (!current() || !peer.chatRate.take(Date.now())) return;
+        this.chatLines = withChatLine(this.chatLines, { from: peer.id, text, at: Date.now() });
         this.#host.requestUpdate();
         this.#options.events.chat(peer, text);
       },
       onChatReady: () => this.#host.requestUpdate(),
+      onVerificationFailed: (message) => {
+        if (!current()) return;
+        this.#closeLink(peer);
+        this.#options.events.verificationFailed(peer, message);
+      },
     });
     peer.link = link;
     if (this.#screenTrack) void link.replaceVideoTrack(this.#screenTrack);
@@ -256,14 +307,36 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
   }
 
   async #onConnected(peer: RemotePeer, link: Link): Promise<void> {
-    const code = await link.verificationCode();
-    if (!code || peer.link !== link) return;
+    const verified = await link.verify();
+    if (!verified || peer.link !== link) return;
     void this.#refreshQuality();
+    const { code, changed } = this.#codeFor(peer, verified);
     if (code === peer.verificationCode) return;
     peer.verificationCode = code;
+    peer.verificationChanged = changed;
     this.#host.requestUpdate();
     if (this.#policy?.mode === "group") this.#options.events.codesChanged();
-    else this.#options.events.pairCode(code);
+    else this.#options.events.pairCode(code, changed);
+  }
+
+  /**
+   * The code to show for a connection that passed verification. The same
+   * certificate as before, on both sides (each remembers the other's and says
+   * so in its reveal), keeps the code both people already read aloud: reloads
+   * and reconnects change nothing. Otherwise this connection's own code is
+   * shown and remembered, and it is `changed` if it differs from the one read
+   * before (a lost certificate, another device, or someone in the middle).
+   */
+  #codeFor(peer: RemotePeer, verified: LinkVerification): { code: string; changed: boolean } {
+    const keys = this.#keys;
+    const pin = keys?.pins[peer.id];
+    if (pin && pin.fingerprint === verified.remoteFingerprint && verified.peerKnowsUs) return { code: pin.code, changed: false };
+    const code = verified.freshCode;
+    if (keys && this.#consultation) {
+      keys.pins[peer.id] = { fingerprint: verified.remoteFingerprint, code };
+      void this.#keyStore.save(this.#consultation, keys);
+    }
+    return { code, changed: pin !== undefined && pin.code !== code };
   }
 
   async #refreshQuality(): Promise<void> {

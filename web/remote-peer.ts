@@ -4,12 +4,13 @@
  * belongs to the current link; a new link starts them afresh.
  */
 import type { Participant } from "../worker/protocol.ts";
+import { ChatRateLimit } from "./chat-rate-limit.ts";
 import type { PeerLink } from "./peer-connection.ts";
 
 /** The part of a `PeerLink` the mesh uses; tests give a fake. */
 export type Link = Pick<
   PeerLink,
-  "remoteSdp" | "chatOpen" | "handleSignal" | "replaceVideoTrack" | "sendChat" | "quality" | "verificationCode" | "close"
+  "chatOpen" | "handleSignal" | "replaceVideoTrack" | "sendChat" | "quality" | "verify" | "close"
 >;
 
 export class RemotePeer {
@@ -19,6 +20,10 @@ export class RemotePeer {
   connectionState: RTCPeerConnectionState = "new";
   /** The code of the current link's pair of certificates, once it is up. */
   verificationCode: string | null = null;
+  /** The code differs from the one shown for this person earlier in the consultation: read it aloud again. */
+  verificationChanged = false;
+  /** Their chat messages beyond the rate are dropped. */
+  readonly chatRate = new ChatRateLimit();
 
   constructor(public participant: Participant) {}
 
@@ -38,5 +43,6 @@ export class RemotePeer {
     this.stream = null;
     this.connectionState = "new";
     this.verificationCode = null;
+    this.verificationChanged = false;
   }
 }

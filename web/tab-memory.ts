@@ -1,11 +1,15 @@
 /**
  * What this tab remembers about a consultation across a page reload, in
- * sessionStorage: a guest's `resume`, and that this tab was already in the
- * call (`joined`), so a reload goes straight back without the device check.
+ * sessionStorage: a guest's `resume`, that this tab was already in the
+ * call (`joined`), so a reload goes straight back without the device check,
+ * that the host turned this tab away (`denied`: a reload shows that again
+ * without asking the service, since the resume is forgotten),
+ * and the tab's own id (`tab`), under which certificate-store.ts keeps the
+ * tab's certificate.
  * Storage can be blocked (some embedded contexts); then nothing is remembered.
  */
 
-export type Memory = "resume" | "joined";
+export type Memory = "resume" | "joined" | "denied" | "tab";
 
 const key = (memory: Memory, consultation: string) => `samtale:${memory}:${consultation}`;
 

@@ -95,7 +95,8 @@ describe("the call session's reducer", () => {
     session.receive(welcome(guest, [host, guest]));
     expect(session.state).toBe("connected");
     expect(session.roster).toEqual([host, guest]);
-    expect(peers.restart).toHaveBeenCalledWith(guest, [host, guest], [], policy);
+    // The policy as the element exposes it: `relayOnly` is `false` when the server left it out.
+    expect(peers.restart).toHaveBeenCalledWith(guest, [host, guest], [], { ...policy, relayOnly: false });
     expect(storage.store.get("samtale:joined:c1")).toBe("1");
     expect(calls).toEqual(['state "joining"', 'state "lobby"', 'state "connected"', "participants", "welcomed true"]);
   });
@@ -169,12 +170,39 @@ describe("the call session's reducer", () => {
     expect(session.state).toBe("ended");
   });
 
-  it("treats a socket closed as denied as final, and keeps the resume so a reload is refused again", async () => {
+  it("treats a socket closed as denied as final, and forgets the resume: a final state keeps no bearer secret", async () => {
     const { session } = await joined({ code: "abc" });
     storage.setItem("samtale:resume:c1", "r");
     signaling.options.onClosed("denied");
     expect(session.state).toBe("denied");
-    expect(storage.store.get("samtale:resume:c1")).toBe("r");
+    expect(storage.store.has("samtale:resume:c1")).toBe(false);
+
+    // A reload of that tab shows the refusal again without asking the service.
+    const reloaded = newSession({ code: "abc" });
+    expect(reloaded.session.resumesAfterReload).toBe(true);
+    await reloaded.session.join(async () => {});
+    expect(reloaded.session.state).toBe("denied");
+  });
+
+  it("passes the privacy relay on from the welcome's policy", async () => {
+    const { session } = await joined({ code: "abc" });
+    session.receive({ ...welcome(guest, [host, guest]), policy: { ...policy, relayOnly: true } } as unknown as ServerMessage);
+    expect(session.policy?.relayOnly).toBe(true);
+    expect(peers.restart).toHaveBeenLastCalledWith(guest, [host, guest], [], { ...policy, relayOnly: true });
+  });
+
+  it("forgets the resume when another window takes over, and on an error", async () => {
+    const replaced = await joined({ code: "abc" });
+    storage.setItem("samtale:resume:c1", "r");
+    signaling.options.onClosed("replaced");
+    expect(replaced.session.state).toBe("error");
+    expect(storage.store.has("samtale:resume:c1")).toBe(false);
+
+    const failed = await joined({ code: "abc" });
+    storage.setItem("samtale:resume:c1", "r");
+    failed.session.fail(new CallError("network", "gone"));
+    expect(failed.session.state).toBe("error");
+    expect(storage.store.has("samtale:resume:c1")).toBe(false);
   });
 
   it("is the one owner of the resume: the signaling client reads and updates it through the session", async () => {

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isNewSession, isPolite, parsePeerSignal, shouldIgnoreOffer } from "../../web/negotiation.ts";
-
-const sdpWith = (hex: string) => `v=0\r\na=fingerprint:sha-256 ${hex}\r\n`;
+import { isPolite, parsePeerSignal, shouldIgnoreOffer } from "../../web/negotiation.ts";
 
 describe("perfect negotiation roles", () => {
   it("gives exactly one side of every pair the polite role", () => {
@@ -31,14 +29,22 @@ describe("offer collisions", () => {
   });
 });
 
-describe("a peer that restarted its connection", () => {
-  it("is recognised by a changed DTLS fingerprint", () => {
-    expect(isNewSession(sdpWith("AA:BB"), sdpWith("CC:DD"))).toBe(true);
+describe("commitments and reveals in signal data", () => {
+  const hex = "ab".repeat(32);
+  it("takes an opening commitment, an answering one, and a reveal", () => {
+    expect(parsePeerSignal({ commit: hex })).toEqual({ commit: hex });
+    expect(parsePeerSignal({ commit: hex, answers: hex })).toEqual({ commit: hex, answers: hex });
+    expect(parsePeerSignal({ reveal: { fingerprint: "sha-256 AA", nonce: hex, pinned: false, extra: 1 } })).toEqual({
+      reveal: { fingerprint: "sha-256 AA", nonce: hex, pinned: false },
+    });
   });
 
-  it("is not assumed on a renegotiation with the same certificate, nor before any remote description", () => {
-    expect(isNewSession(sdpWith("AA:BB"), sdpWith("aa:bb"))).toBe(false);
-    expect(isNewSession(undefined, sdpWith("CC:DD"))).toBe(false);
+  it("drops a malformed commitment or reveal", () => {
+    expect(parsePeerSignal({ commit: "AB".repeat(32) })).toBeNull();
+    expect(parsePeerSignal({ commit: hex, answers: 5 })).toBeNull();
+    expect(parsePeerSignal({ reveal: { fingerprint: "sha-256 AA", nonce: "short", pinned: false } })).toBeNull();
+    expect(parsePeerSignal({ reveal: { fingerprint: "x".repeat(201), nonce: hex, pinned: false } })).toBeNull();
+    expect(parsePeerSignal({ reveal: { fingerprint: "sha-256 AA", nonce: hex } })).toBeNull();
   });
 });
 

@@ -3,23 +3,26 @@ import type { LinkSignal } from "../../web/negotiation.ts";
 import type { PeerLinkOptions } from "../../web/peer-connection.ts";
 import { PeerMesh } from "../../web/peer-mesh.ts";
 import type { Link } from "../../web/remote-peer.ts";
-import type { Participant, Policy, SignalData } from "../../worker/protocol.ts";
+import type { ConsultationKeys } from "../../web/certificate-store.ts";
+import type { Participant, SignalData } from "../../worker/protocol.ts";
+import type { CallPolicy } from "../../web/call-session.ts";
 import { FakeHost } from "./fake-host.ts";
 
 const ana: Participant = { id: "a", name: "Ana", role: "host", verified: "token" };
 const bo: Participant = { id: "b", name: "Bo", role: "guest", verified: "code" };
 const cy: Participant = { id: "c", name: "Cy", role: "guest", verified: "code" };
-const pair: Policy = { mode: "pair", maxParticipants: 2, chat: true };
-const group: Policy = { mode: "group", maxParticipants: 5, chat: false };
+const pair: CallPolicy = { mode: "pair", maxParticipants: 2, chat: true, relayOnly: false };
+const group: CallPolicy = { mode: "group", maxParticipants: 5, chat: false, relayOnly: false };
 const sdpWith = (hex: string) => `v=0\r\na=fingerprint:sha-256 ${hex}\r\n`;
 
 /** A link without WebRTC: records what it is handed; the test plays the browser's part. */
 class FakeLink implements Link {
   handled: LinkSignal[] = [];
   closed = false;
-  remoteSdp: string | undefined = undefined;
   chatOpen = false;
   code: string | null = "123 456";
+  remoteFingerprint = "sha-256 BB";
+  peerKnowsUs = false;
   constructor(readonly options: PeerLinkOptions) {}
   async handleSignal(signal: LinkSignal) {
     this.handled.push(signal);
@@ -31,8 +34,8 @@ class FakeLink implements Link {
   async quality() {
     return { path: "direct" as const, rttMs: 20, lossPercent: 0 };
   }
-  async verificationCode() {
-    return this.code;
+  async verify() {
+    return this.code ? { freshCode: this.code, remoteFingerprint: this.remoteFingerprint, peerKnowsUs: this.peerKnowsUs } : null;
   }
   close() {
     this.closed = true;
@@ -47,8 +50,11 @@ class FakeLink implements Link {
 let links: FakeLink[];
 let sent: [string, SignalData][];
 let events: string[];
+let keys: ConsultationKeys;
+const commitOf = (n: string) => n.repeat(64);
 
 function newMesh() {
+  keys = { certificate: {} as RTCCertificate, fingerprint: "sha-256 AA", pins: {} };
   links = [];
   sent = [];
   events = [];
@@ -56,11 +62,13 @@ function newMesh() {
     send: (to, data) => void sent.push([to, data]),
     localStream: () => null,
     events: {
-      pairCode: (code) => events.push(`pair ${code}`),
+      pairCode: (code, changed) => events.push(changed ? `pair ${code} changed` : `pair ${code}`),
+      verificationFailed: (peer, message) => events.push(`failed ${peer.id} ${message}`),
       codesChanged: () => events.push("codes"),
       chat: (peer, text) => events.push(`chat ${peer.id} ${text}`),
       sharingStarted: () => events.push("sharing"),
     },
+    keyStore: { load: async () => keys, save: async () => {}, delete: async () => void (keys.pins = {}) },
     createLink: (options) => {
       const link = new FakeLink(options);
       links.push(link);
@@ -101,6 +109,7 @@ describe("the peer mesh's hello and offer decisions", () => {
 
   it("parses a signal once and hands the link the typed signal", () => {
     mesh.restart(bo, [ana, bo], [], pair);
+    mesh.receive("a", { commit: commitOf("1") });
     mesh.receive("a", { description: { type: "offer", sdp: sdpWith("AA"), extra: "dropped" } } as unknown as SignalData);
     expect(links).toHaveLength(1);
     expect(linkTo("a").options.polite).toBe(true);
@@ -114,17 +123,38 @@ describe("the peer mesh's hello and offer decisions", () => {
     expect(links).toEqual([]);
   });
 
-  it("starts a fresh link for an offer from a new certificate, and keeps the link for a renegotiation", () => {
+  it("starts a fresh link, answering it, for a peer's opening commitment, and keeps the link for a renegotiation", () => {
     mesh.restart(bo, [ana, bo], [], pair);
-    mesh.receive("a", { description: { type: "offer", sdp: sdpWith("AA") } });
+    mesh.receive("a", { commit: commitOf("1") });
     const first = linkTo("a");
-    first.remoteSdp = sdpWith("AA");
-    mesh.receive("a", { description: { type: "offer", sdp: sdpWith("aa") } });
+    expect(first.options.peerCommit).toBe(commitOf("1"));
+    mesh.receive("a", { description: { type: "offer", sdp: sdpWith("AA") } });
+    mesh.receive("a", { description: { type: "offer", sdp: sdpWith("AA") } });
     expect(links).toEqual([first]);
-    mesh.receive("a", { description: { type: "offer", sdp: sdpWith("BB") } });
+    mesh.receive("a", { commit: commitOf("2") });
     expect(first.closed).toBe(true);
     expect(links).toHaveLength(2);
-    expect(linkTo("a").handled).toEqual([{ description: { type: "offer", sdp: sdpWith("BB") } }]);
+    expect(linkTo("a").options.peerCommit).toBe(commitOf("2"));
+  });
+
+  it("hands an answering commitment to the current link and opens nothing for a description without commitments", () => {
+    mesh.restart(bo, [ana, bo], [], pair);
+    mesh.receive("a", { description: { type: "offer", sdp: sdpWith("AA") } });
+    mesh.receive("a", { candidate: { candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host" } });
+    expect(links).toEqual([]);
+    mesh.receive("a", { hello: true });
+    mesh.receive("a", { commit: commitOf("3"), answers: commitOf("4") });
+    expect(links).toHaveLength(1);
+    expect(linkTo("a").handled).toEqual([{ commit: commitOf("3"), answers: commitOf("4") }]);
+  });
+
+  it("closes a link whose verification failed and reports it", () => {
+    mesh.restart(ana, [ana, bo], [], pair);
+    mesh.receive("b", { hello: true });
+    linkTo("b").options.onVerificationFailed("no match");
+    expect(linkTo("b").closed).toBe(true);
+    expect(mesh.remotes[0]!.link).toBeNull();
+    expect(events).toEqual(["failed b no match"]);
   });
 
   it("closes the link of someone who left or came back on a new page", () => {
@@ -199,6 +229,76 @@ describe("verification codes per peer", () => {
     expect(peer.mediaUp).toBe(true);
     linkTo("b").options.onConnectionState("failed");
     expect(peer.mediaUp).toBe(false);
+  });
+});
+
+describe("codes remembered per peer across connections", () => {
+  it("keeps the code when both sides kept their certificates, and says so on the wire", async () => {
+    const mesh = newMesh();
+    await mesh.prepare("c1");
+    mesh.restart(ana, [ana, bo], [], pair);
+    mesh.receive("b", { hello: true });
+    expect(linkTo("b").options.knowsPeer).toBe(false);
+    await linkTo("b").connect();
+    expect(keys.pins.b).toEqual({ fingerprint: "sha-256 BB", code: "123 456" });
+
+    // b reloads: same certificate, fresh nonces, so a different fresh code; both remember each other.
+    mesh.receive("b", { commit: commitOf("1") });
+    expect(linkTo("b").options.knowsPeer).toBe(true);
+    linkTo("b").code = "777 888";
+    linkTo("b").peerKnowsUs = true;
+    await linkTo("b").connect();
+    expect(mesh.pairCode).toBe("123 456");
+    expect(mesh.pairCodeChanged).toBe(false);
+    expect(events).toEqual(["pair 123 456", "pair 123 456"]);
+  });
+
+  it("shows the new code with a warning when the peer's certificate changed", async () => {
+    const mesh = newMesh();
+    await mesh.prepare("c1");
+    mesh.restart(ana, [ana, bo], [], pair);
+    mesh.receive("b", { hello: true });
+    await linkTo("b").connect();
+
+    mesh.receive("b", { commit: commitOf("2") });
+    linkTo("b").code = "777 888";
+    linkTo("b").remoteFingerprint = "sha-256 CC";
+    linkTo("b").peerKnowsUs = true; // what a middle would claim: the certificate decides
+    await linkTo("b").connect();
+    expect(mesh.pairCode).toBe("777 888");
+    expect(mesh.pairCodeChanged).toBe(true);
+    expect(events).toEqual(["pair 123 456", "pair 777 888 changed"]);
+    expect(keys.pins.b).toEqual({ fingerprint: "sha-256 CC", code: "777 888" });
+  });
+
+  it("uses the fresh code when the peer has forgotten us, so both sides show the same one", async () => {
+    const mesh = newMesh();
+    await mesh.prepare("c1");
+    mesh.restart(ana, [ana, bo], [], pair);
+    mesh.receive("b", { hello: true });
+    await linkTo("b").connect();
+    mesh.receive("b", { commit: commitOf("3") });
+    linkTo("b").code = "777 888";
+    await linkTo("b").connect();
+    expect(events).toEqual(["pair 123 456", "pair 777 888 changed"]);
+  });
+
+  it("forgets the certificate and the codes when the call is over", async () => {
+    const mesh = newMesh();
+    await mesh.prepare("c1");
+    keys.pins.b = { fingerprint: "sha-256 BB", code: "123 456" };
+    mesh.close();
+    expect(keys.pins).toEqual({});
+  });
+});
+
+describe("chat limits over the mesh", () => {
+  it("drops a flooding peer's lines beyond the burst", () => {
+    const mesh = newMesh();
+    mesh.restart(ana, [ana, bo], [], pair);
+    mesh.receive("b", { hello: true });
+    for (let i = 0; i < 30; i++) linkTo("b").options.onChat(`spam ${i}`);
+    expect(mesh.chatLines).toHaveLength(10);
   });
 });
 

@@ -30,24 +30,43 @@ describe("the DTLS fingerprint in an SDP", () => {
   });
 });
 
-describe("the verification code", () => {
-  it("is six digits in two groups of three", async () => {
-    expect(await verificationCode(sdp(fingerprintA), sdp(fingerprintB))).toMatch(/^\d{3} \d{3}$/);
+describe("a description with more than one fingerprint", () => {
+  it("is refused, so DTLS cannot check another certificate than the one committed to", () => {
+    const two = sdp(fingerprintA) + `a=fingerprint:${fingerprintB}\r\n`;
+    expect(dtlsFingerprint(two)).toBeNull();
   });
 
-  it("is the same on both sides, whichever SDP is local", async () => {
-    const mine = await verificationCode(sdp(fingerprintA), sdp(fingerprintB));
-    const theirs = await verificationCode(sdp(fingerprintB), sdp(fingerprintA));
-    expect(mine).toBe(theirs);
+  it("is fine when the same fingerprint is repeated per media section", () => {
+    expect(dtlsFingerprint(sdp(fingerprintA) + `a=fingerprint:${fingerprintA.toLowerCase().replace("sha-256", "SHA-256")}\r\n`)).toBe(fingerprintA);
+  });
+});
+
+describe("the verification code", () => {
+  const nonceA = "0a".repeat(32);
+  const nonceB = "0b".repeat(32);
+  const a = { fingerprint: fingerprintA, nonce: nonceA };
+  const b = { fingerprint: fingerprintB, nonce: nonceB };
+
+  it("is six digits in two groups of three", async () => {
+    expect(await verificationCode(a, b)).toMatch(/^\d{3} \d{3}$/);
+  });
+
+  it("is the same on both sides, whichever is local", async () => {
+    expect(await verificationCode(a, b)).toBe(await verificationCode(b, a));
   });
 
   it("differs when someone in the middle substituted a certificate", async () => {
-    const honest = await verificationCode(sdp(fingerprintA), sdp(fingerprintB));
-    const attacker = fingerprintB.replace("11:22", "11:23");
-    expect(await verificationCode(sdp(fingerprintA), sdp(attacker))).not.toBe(honest);
+    const attacker = { fingerprint: fingerprintB.replace("11:22", "11:23"), nonce: nonceB };
+    expect(await verificationCode(a, attacker)).not.toBe(await verificationCode(a, b));
   });
 
-  it("is null when either side's fingerprint is missing", async () => {
-    expect(await verificationCode(sdp(fingerprintA), "v=0\r\n")).toBeNull();
+  it("depends on both nonces, so a known fingerprint cannot be ground against", async () => {
+    expect(await verificationCode({ ...a, nonce: "0c".repeat(32) }, b)).not.toBe(await verificationCode(a, b));
+    expect(await verificationCode(a, { ...b, nonce: "0c".repeat(32) })).not.toBe(await verificationCode(a, b));
+  });
+
+  it("does not let a nonce stand in for a fingerprint", async () => {
+    const swapped = await verificationCode({ fingerprint: fingerprintA, nonce: nonceB }, { fingerprint: fingerprintB, nonce: nonceA });
+    expect(swapped).not.toBe(await verificationCode(a, b));
   });
 });

@@ -64,7 +64,7 @@ form.addEventListener("submit", async (event) => {
     const { token } = await postJson<{ token: string }>("/dev/token", { sub: `demo-${crypto.randomUUID()}`, name, role: "practitioner" });
     const created = await postJson<CreateConsultationResponse>(
       "/api/v1/consultations",
-      { invitee: guest ? { name: guest } : {}, mode, chat: data.get("chat") === "on" },
+      { invitee: guest ? { name: guest } : {}, mode, chat: data.get("chat") === "on", ...(data.get("relayOnly") === "on" ? { relayOnly: true } : {}) },
       token,
     );
     const hosting: Hosting = { token, id: created.id, inviteUrl: created.invite.url, mode };

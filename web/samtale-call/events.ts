@@ -12,7 +12,8 @@ export interface SamtaleEventDetails {
   "samtale-state": { state: CallState };
   "samtale-knock": { participant: Participant };
   "samtale-participants": { participants: CallParticipant[] };
-  "samtale-verification": { code: string };
+  /** `changed`: the code differs from the one shown for that person before; read it aloud again. */
+  "samtale-verification": { code: string; changed: boolean };
   "samtale-ended": { reason: EndReason };
   "samtale-error": { code: CallErrorCode; message: string };
 }

@@ -4,7 +4,7 @@ import { property, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
 import type { Participant } from "../../worker/protocol.ts";
 import { CallError } from "../call-error.ts";
-import { CallSession } from "../call-session.ts";
+import { CallSession, type CallPolicy } from "../call-session.ts";
 import type { CallState } from "../call-state.ts";
 import "../chat-panel/chat-panel.ts";
 import "../connection-indicator/connection-indicator.ts";
@@ -28,8 +28,9 @@ import { callStyles } from "./styles.ts";
  * @summary A secure video consultation: device check, lobby, the call, and its end.
  *
  * @attr consultation - The consultation id.
- * @attr token - A partner JWT (host or known invitee). Give this or `code`.
- * @attr code - A guest's one-time invite code. Give this or `token`.
+ * @attr token - A partner JWT (host or known invitee). Give this or `code`. Also a property, so
+ *   a page can set it without putting it in the DOM.
+ * @attr code - A guest's one-time invite code. Give this or `token`. Also a property.
  * @attr api-base - The Samtale service's origin; default the page's. A trailing slash is fine.
  * @attr lang - `nb`, `sv` or `en`; default the browser's language.
  * @attr no-device-check - Skip the device check and join at once. A reload of a tab that was
@@ -40,12 +41,14 @@ import { callStyles } from "./styles.ts";
  * @event samtale-state - `{state}` whenever `state` changes.
  * @event samtale-knock - `{participant}` someone waits in the lobby (host only).
  * @event samtale-participants - `{participants}` the admitted people changed (or a group verification code arrived).
- * @event samtale-verification - `{code}` the pair's verification code, once the media connection is up.
+ * @event samtale-verification - `{code, changed}` the pair's verification code, once the media connection is up;
+ *   `changed` is `true` when it differs from the code shown for that person earlier in the consultation.
  * @event samtale-ended - `{reason}` the server ended the consultation: `host-ended`, `expired` or `host-away`.
  *   Leaving with `leave()` sets `state` to `ended` without this event.
  * @event samtale-error - `{code, message}` a refusal or failure; the codes are the service's
  *   (`unauthorized`, `forbidden`, `age_restricted`, `not_found`, `gone`, `code_used`, `full`,
- *   `invalid_request`, `too_large`, `rate_limited`) plus `network`, `replaced`, `policy`, `unsupported`.
+ *   `invalid_request`, `too_large`, `rate_limited`) plus `network`, `replaced`, `policy`, `unsupported`, and
+ *   `verification_failed` (a peer's certificate did not match its commitment: that connection is closed).
  *
  * @csspart local-video - Your own camera `<video>`, while the camera is on.
  * @csspart remote-video - One `<video>` per remote participant whose media is up.
@@ -90,7 +93,11 @@ export class SamtaleCall extends LitElement {
     send: (to, data) => void this.#session.send({ type: "signal", to, data }),
     localStream: () => this.#media.stream,
     events: {
-      pairCode: (code) => this.#emit("samtale-verification", { code }),
+      pairCode: (code, changed) => {
+        this.#emit("samtale-verification", { code, changed });
+        if (changed) this.#announce(msg("The verification code has changed. Read it aloud to each other again.", { id: "announce.code-changed" }));
+      },
+      verificationFailed: (_peer, message) => this.#emit("samtale-error", { code: "verification_failed", message }),
       codesChanged: () => this.#participantsChanged(),
       chat: (peer, text) => this.#announce(msg(str`Message from ${displayName(peer.participant)}: ${text}`, { id: "announce.chat" })),
       sharingStarted: () => this.#announce(msg("You are sharing your screen.", { id: "announce.sharing" })),
@@ -146,6 +153,11 @@ export class SamtaleCall extends LitElement {
     return this.#session.waiting;
   }
 
+  /** The welcome's policy (`mode`, `maxParticipants`, `chat`, `relayOnly`); `null` before it. */
+  get policy(): CallPolicy | null {
+    return this.#session.policy;
+  }
+
   /** In a pair, `"123 456"` once the media connection is up; `null` before and in group mode. */
   get verificationCode(): string | null {
     return this.#mesh.pairCode;
@@ -158,7 +170,7 @@ export class SamtaleCall extends LitElement {
     await this.#session.join(async () => {
       // Without it there is no call at all; a missing camera is only a device check note.
       if (typeof RTCPeerConnection !== "function") throw new CallError("unsupported", "This browser cannot make video calls.");
-      await this.#media.start();
+      await Promise.all([this.#media.start(), this.#mesh.prepare(this.consultation)]);
     });
   }
 
@@ -312,7 +324,7 @@ export class SamtaleCall extends LitElement {
               @deny=${(e: CustomEvent<string>) => void this.deny(e.detail).catch(() => undefined)}
             ></samtale-knock-list>`
           : nothing}
-        ${verificationCard(this.#mesh.pairCode)}
+        ${verificationCard(this.#mesh.pairCode, this.#mesh.pairCodeChanged)}
         <samtale-participant-list class="card" part="participants" .participants=${this.#shownParticipants} .you=${you?.id ?? ""}></samtale-participant-list>
         ${policy?.chat
           ? html`<samtale-chat-panel class="card" part="chat" .lines=${this.#mesh.chatLines} .names=${names} ?ready=${this.#mesh.chatReady} @send=${(e: CustomEvent<string>) => this.#mesh.sendChat(e.detail)}></samtale-chat-panel>`

@@ -25,11 +25,14 @@ export function reconnectingBanner(): TemplateResult {
   return html`<div class="banner" role="status">${msg("Connection lost. Reconnecting…", { id: "call.reconnecting" })}</div>`;
 }
 
-/** The pair's code, once the media connection is up; nothing before. */
-export function verificationCard(code: string | null): TemplateResult | typeof nothing {
+/** The pair's code, once the media connection is up; nothing before. A changed code comes with a warning. */
+export function verificationCard(code: string | null, changed: boolean): TemplateResult | typeof nothing {
   if (!code) return nothing;
   return html`<div class="card">
     <h3>${msg("Verification code", { id: "verification.label" })}</h3>
+    ${changed
+      ? html`<p class="code-changed" role="alert">${msg("The verification code has changed. Read it aloud to each other again before you go on.", { id: "verification.changed" })}</p>`
+      : nothing}
     <p class="code">${code}</p>
     <p class="muted">${msg("Read the code aloud to each other. If both of you see the same code, nobody else is in the connection.", { id: "verification.help" })}</p>
   </div>`;

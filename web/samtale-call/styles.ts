@@ -100,6 +100,10 @@ export const callStyles = css`
     border-radius: var(--samtale-radius);
     padding: 0.75rem 1rem;
   }
+  .code-changed {
+    color: var(--samtale-danger, #a8261d);
+    font-weight: 600;
+  }
   .code {
     font-size: 1.5rem;
     font-weight: 700;
