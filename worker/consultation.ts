@@ -165,7 +165,10 @@ export class Consultation extends DurableObject<Env> {
       id: this.ctx.id.toString(),
       state: "open",
       expiresAt: new Date(records.meta.expiresAt).toISOString(),
-      participants: this.present(records),
+      // The roster is for those the host let in: an invitee still waiting (or
+      // never let in) learns that the consultation is open, not who is in it,
+      // just as a lobby socket receives no roster.
+      participants: caller.status === "admitted" ? this.present(records) : [],
       policy: policyOf(records.meta),
     });
   }
