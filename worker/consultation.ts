@@ -138,8 +138,12 @@ export class Consultation extends DurableObject<Env> {
     if ("identity" in who) {
       // The token's name wins over the invite's, as the contract says.
       member.name = who.identity.name ?? member.invitedName ?? DEFAULT_NAMES[member.role];
-    } else if (codeDigest) {
-      member.redeemed = true;
+    } else {
+      // A guest's resume rotates on every use: the one presented dies here,
+      // in the same synchronous step that checked it, so of two joins with
+      // one resume exactly one succeeds, and a copied resume is worthless
+      // once its owner has used it.
+      if (codeDigest) member.redeemed = true;
       member.resumeDigest = resumeDigest;
       resume = formatCredential(member.id, resumeSecret);
     }

@@ -89,7 +89,10 @@ export interface InviteResponse {
 export interface JoinResponse {
   /** Single use, valid 60 s, for `GET …/ws?ticket=`. */
   ticket: string;
-  /** Guests only: lets the same guest get new tickets until the end. */
+  /**
+   * Guests only: lets the same guest get new tickets until the end. Single
+   * use: every join with it answers a new one, and the one presented dies.
+   */
   resume?: string;
   /** When the ticket expires. */
   expiresAt: string;
