@@ -64,6 +64,9 @@ export class Consultation extends DurableObject<Env> {
   async create(input: CreateInput & { host: Identity; origin: string }): Promise<Outcome<{ expiresAt: number; invite: Invite }>> {
     const code = await newInviteCode();
     if (this.records) return fail("invalid_request", "This consultation already exists.");
+    if (input.invitee.sub !== undefined && inviteeKey(input.host, input.invitee.sub) === identityKey(input.host)) {
+      return alreadyInvited();
+    }
     const host: Member = {
       id: newMemberId(),
       name: input.host.name ?? DEFAULT_NAMES.host,
@@ -96,6 +99,11 @@ export class Consultation extends DurableObject<Env> {
     const { meta } = records;
     if (!this.isHost(records, host)) return fail("forbidden", "Only the host may invite.");
     if (meta.mode === "pair") return fail("forbidden", "A pair is fixed when it is created; use group mode to invite more.");
+    // One member per identity, whatever became of it (waiting, admitted,
+    // denied): a token join must find exactly one member, never pick one.
+    // Checked and added without an await between, so parallel invites of one
+    // `sub` add it once.
+    if (invitee.sub !== undefined && records.memberWithIdentity(inviteeKey(host, invitee.sub))) return alreadyInvited();
     // Denied invitees free their place; everyone else, waiting or not, holds one.
     const places = [...records.members.values()].filter((m) => m.status !== "denied").length;
     if (places >= meta.maxParticipants) return fail("full", `This consultation holds at most ${meta.maxParticipants} people.`);
@@ -452,7 +460,7 @@ export class Consultation extends DurableObject<Env> {
       ...(invitee.name ? { invitedName: invitee.name } : {}),
     };
     if (invitee.sub !== undefined) {
-      member.identity = identityKey({ issuer: host.issuer, subject: invitee.sub });
+      member.identity = inviteeKey(host, invitee.sub);
       await records.addMember(member);
       return this.invited(member, { url: link, expiresAt });
     }
@@ -471,6 +479,15 @@ interface InviteCode {
 async function newInviteCode(): Promise<InviteCode> {
   const code = randomSecret(18);
   return { code, digest: await sha256(code) };
+}
+
+/** A known invitee's identity: their `sub`, vouched for by the host's own issuer. */
+function inviteeKey(host: Identity, sub: string): string {
+  return identityKey({ issuer: host.issuer, subject: sub });
+}
+
+function alreadyInvited<T>(): Outcome<T> {
+  return fail("already_invited", "This person is already part of this consultation (the host, or invited before).");
 }
 
 function notFound<T>(): Outcome<T> {

@@ -21,7 +21,9 @@ export type ErrorCode =
   | "rate_limited"
   | "internal"
   /** Added: a service Samtale depends on (the partner's key set) cannot be reached; try again later. */
-  | "unavailable";
+  | "unavailable"
+  /** Added: an invite names an identity that is already a member of the consultation. */
+  | "already_invited";
 
 /** Every error body: `{"error": CODE, "message": TEXT}`. */
 export interface ErrorBody {
