@@ -22,7 +22,7 @@ import {
 import { errorResponse } from "./responses.ts";
 import { randomSecret, sameDigest, sha256 } from "./secrets.ts";
 import { policyOf, toParticipant, type Member, type Meta } from "./storage-schema.ts";
-import { iceServersFor } from "./turn.ts";
+import { iceServersFor, turnOnly } from "./turn.ts";
 
 const TICKET_TTL_MS = 60_000;
 /** Unused tickets a member may hold at once; older ones are dropped. */
@@ -82,6 +82,7 @@ export class Consultation extends DurableObject<Env> {
       chat: input.chat,
       expiresAt: Date.now() + input.ttlSeconds * 1000,
       hostId: host.id,
+      relayOnly: input.relayOnly,
     };
     const records = (this.records = ConsultationRecords.fresh(this.ctx.storage, meta, host));
     await records.saveMeta();
@@ -181,7 +182,7 @@ export class Consultation extends DurableObject<Env> {
       // never let in) learns that the consultation is open, not who is in it,
       // just as a lobby socket receives no roster.
       participants: caller.status === "admitted" ? this.present(records) : [],
-      policy: policyOf(records.meta),
+      policy: policyOf(records.meta, this.config.relayOnly),
     });
   }
 
@@ -255,12 +256,14 @@ export class Consultation extends DurableObject<Env> {
 
   private async welcome(records: ConsultationRecords, socket: WebSocket, member: Member): Promise<void> {
     const { meta } = records;
+    const policy = policyOf(meta, this.config.relayOnly);
+    const iceServers = await iceServersFor(this.env, this.config, member.id, meta.expiresAt);
     send(socket, {
       type: "welcome",
       you: toParticipant(member),
       participants: this.present(records),
-      iceServers: await iceServersFor(this.env, this.config, member.id, meta.expiresAt),
-      policy: policyOf(meta),
+      iceServers: policy.relayOnly ? turnOnly(iceServers) : iceServers,
+      policy,
       expiresAt: new Date(meta.expiresAt).toISOString(),
     });
   }

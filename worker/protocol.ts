@@ -48,6 +48,8 @@ export interface Policy {
   mode: Mode;
   maxParticipants: number;
   chat: boolean;
+  /** v1.1: TURN relay only; the browsers use `iceTransportPolicy: "relay"`. */
+  relayOnly: boolean;
 }
 
 /** The subset of RTCIceServer the server hands out. */
@@ -68,6 +70,8 @@ export interface CreateConsultationRequest {
   maxParticipants?: number;
   chat?: boolean;
   ttlSeconds?: number;
+  /** v1.1: TURN relay only, so neither browser learns the other's address. */
+  relayOnly?: boolean;
 }
 
 export interface Invite {

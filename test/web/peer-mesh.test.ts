@@ -9,8 +9,8 @@ import { FakeHost } from "./fake-host.ts";
 const ana: Participant = { id: "a", name: "Ana", role: "host", verified: "token" };
 const bo: Participant = { id: "b", name: "Bo", role: "guest", verified: "code" };
 const cy: Participant = { id: "c", name: "Cy", role: "guest", verified: "code" };
-const pair: Policy = { mode: "pair", maxParticipants: 2, chat: true };
-const group: Policy = { mode: "group", maxParticipants: 5, chat: false };
+const pair: Policy = { mode: "pair", maxParticipants: 2, chat: true, relayOnly: false };
+const group: Policy = { mode: "group", maxParticipants: 5, chat: false, relayOnly: false };
 const sdpWith = (hex: string) => `v=0\r\na=fingerprint:sha-256 ${hex}\r\n`;
 
 /** A link without WebRTC: records what it is handed; the test plays the browser's part. */
