@@ -19,9 +19,6 @@ import { forget, recall, remember } from "./tab-memory.ts";
 /** How long the host waits for the server's `ended` before ending by `DELETE`. */
 const END_TIMEOUT_MS = 5000;
 
-/** The welcome's policy; `relayOnly` (protocol v1.1) is `false` when a server leaves it out. */
-export type CallPolicy = Policy & { relayOnly: boolean };
-
 /** Who joins which consultation where; read when `join()` starts, once the page has set every attribute. */
 export interface SessionConfig {
   apiBase: string | null;
@@ -33,7 +30,7 @@ export interface SessionConfig {
 /** What the session needs of the peer mesh: who is in the call, and their signals. */
 export interface PeerDirectory {
   /** A welcome: everything starts afresh with these people (yourself among them). */
-  restart(you: Participant, participants: Participant[], iceServers: IceServer[], policy: CallPolicy): void;
+  restart(you: Participant, participants: Participant[], iceServers: IceServer[], policy: Policy): void;
   /** Someone was admitted, or came back on a new page. */
   add(participant: Participant): void;
   remove(id: string): void;
@@ -76,7 +73,7 @@ export class CallSession implements ReactiveController {
   waiting: Participant[] = [];
   /** Who will let a waiting guest in; the lobby names nobody else. */
   hostName = "";
-  policy: CallPolicy | null = null;
+  policy: Policy | null = null;
   /** Let into the call at least once (a guest in the lobby is not, yet). */
   admitted = false;
   /** Why the call ended in `error`. */
@@ -246,8 +243,8 @@ export class CallSession implements ReactiveController {
     this.you = you;
     this.admitted = true;
     remember("joined", this.#consultation, "1");
-    const relayOnly = (policy as Partial<CallPolicy>).relayOnly === true;
-    this.policy = { ...policy, relayOnly };
+    // `relayOnly` (v1.1) reads as false from a server that leaves it out.
+    this.policy = { ...policy, relayOnly: policy.relayOnly === true };
     // A host coming back hears every waiting person again in fresh knocks; the
     // list is rebuilt from those (someone who left meanwhile is not in them),
     // but people already shown as waiting are no news.

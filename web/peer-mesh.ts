@@ -8,8 +8,8 @@
  * their signals; it sends its own through `send`.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { IceServer, Participant, SignalData } from "../worker/protocol.ts";
-import type { CallPolicy, PeerDirectory } from "./call-session.ts";
+import type { IceServer, Participant, Policy, SignalData } from "../worker/protocol.ts";
+import type { PeerDirectory } from "./call-session.ts";
 import { deleteKeys, loadKeys, saveKeys, type ConsultationKeys } from "./certificate-store.ts";
 import { withChatLine, type ChatLine } from "./chat-message.ts";
 import { weakestQuality, type ConnectionQuality } from "./connection-quality.ts";
@@ -60,7 +60,7 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
   readonly #peers = new Map<string, RemotePeer>();
   #you = "";
   #iceServers: IceServer[] = [];
-  #policy: CallPolicy | null = null;
+  #policy: Policy | null = null;
   #screenTrack: MediaStreamTrack | null = null;
   /** The browser's screen picker is open. */
   #pickingScreen = false;
@@ -128,7 +128,7 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
     this.#keys = await this.#keyStore.load(consultation);
   }
 
-  restart(you: Participant, participants: Participant[], iceServers: IceServer[], policy: CallPolicy): void {
+  restart(you: Participant, participants: Participant[], iceServers: IceServer[], policy: Policy): void {
     this.#closed = false;
     this.#you = you.id;
     this.#iceServers = iceServers;

@@ -20,8 +20,9 @@ export function delayBeforeAttempt(attempt: number): number | null {
 
 /**
  * Whether a failed way back in is worth another try: the network, a busy
- * service or its hiccup may pass; a refusal (ended, denied, unauthorized) will not.
+ * service, its hiccup or a service it depends on being out of reach
+ * (`unavailable`, 503) may pass; a refusal (ended, denied, unauthorized) will not.
  */
 export function isWorthRetrying(code: CallErrorCode): boolean {
-  return code === "network" || code === "rate_limited" || code === "internal";
+  return code === "network" || code === "rate_limited" || code === "internal" || code === "unavailable";
 }

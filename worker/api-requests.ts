@@ -74,6 +74,7 @@ export interface CreateInput {
   maxParticipants: number;
   chat: boolean;
   ttlSeconds: number;
+  relayOnly: boolean;
 }
 
 export function parseCreate(body: Record<string, unknown>, config: Config): CreateInput {
@@ -95,6 +96,11 @@ export function parseCreate(body: Record<string, unknown>, config: Config): Crea
     throw invalid(`\`ttlSeconds\` must be a whole number from ${TTL_MIN} to ${TTL_MAX}.`);
   }
 
+  const relayOnly = body.relayOnly === undefined ? false : body.relayOnly;
+  if (typeof relayOnly !== "boolean") throw invalid("`relayOnly` must be true or false.");
+  // Asked for where it cannot be given: refused rather than quietly direct.
+  if (relayOnly && !config.hasTurn) throw invalid("This deployment has no TURN relay, so a relay-only consultation is not possible.");
+
   return {
     invitee: parseInvitee(body.invitee === undefined ? {} : body.invitee),
     mode,
@@ -102,6 +108,8 @@ export function parseCreate(body: Record<string, unknown>, config: Config): Crea
     // A deployment with chat off overrides every consultation.
     chat: chat && config.chat,
     ttlSeconds: ttlSeconds as number,
+    // A deployment with RELAY_ONLY=on overrides every consultation.
+    relayOnly: relayOnly || config.relayOnly,
   };
 }
 

@@ -15,6 +15,10 @@ export interface Config {
   chat: boolean;
   stunUrls: string[];
   hostGraceSeconds: number;
+  /** `RELAY_ONLY=on`: every consultation is relay-only, whatever it asked for. */
+  relayOnly: boolean;
+  /** Whether the deployment has a TURN relay (self-hosted or Cloudflare's). */
+  hasTurn: boolean;
   devAuth: boolean;
   /** `AUTH_JWKS_URL`, when it is an https: URL (see `misconfigurations`). */
   jwksUrl: URL | undefined;
@@ -38,6 +42,8 @@ export function readConfig(env: Env): Config {
     // Always at least one STUN server: an empty setting means the default.
     stunUrls: stunUrls.length ? stunUrls : [DEFAULT_STUN],
     hostGraceSeconds: wholeNumber(env.HOST_GRACE_SECONDS, 120),
+    relayOnly: relayOnlySetting(env) === "on",
+    hasTurn: hasTurn(env),
     devAuth: env.DEV_AUTH === "1",
     jwksUrl: httpsUrl(env.AUTH_JWKS_URL),
   };
@@ -62,7 +68,25 @@ export function misconfigurations(env: Env): string[] {
   if (jwksUrl && !httpsUrl(jwksUrl)) {
     problems.push("AUTH_JWKS_URL must be an https: URL: keys fetched over plain http could be swapped on the way.");
   }
+  const relayOnly = relayOnlySetting(env);
+  if (relayOnly !== "on" && relayOnly !== "off") {
+    // A typo must neither leak addresses nor be guessed at: say so.
+    problems.push(`RELAY_ONLY must be \`on\` or \`off\`, not ${JSON.stringify(env.RELAY_ONLY)}.`);
+  } else if (relayOnly === "on" && !hasTurn(env)) {
+    problems.push(
+      "RELAY_ONLY=on needs a TURN relay: set TURN_URLS and TURN_SECRET, or TURN_KEY_ID and TURN_KEY_API_TOKEN. Without one no call could connect.",
+    );
+  }
   return problems;
+}
+
+/** `RELAY_ONLY` as written, trimmed and lower-cased; unset or empty is `off`. */
+function relayOnlySetting(env: Env): string {
+  return env.RELAY_ONLY?.trim().toLowerCase() || "off";
+}
+
+function hasTurn(env: Env): boolean {
+  return Boolean((env.TURN_URLS?.trim() && env.TURN_SECRET) || (env.TURN_KEY_ID?.trim() && env.TURN_KEY_API_TOKEN));
 }
 
 /**

@@ -1,10 +1,15 @@
 import { parseClientMessage } from "./client-messages.ts";
-import { FloodGuard, isOversized } from "./flood-guard.ts";
+import { FloodGuard, isOversized, type RefusalRecord } from "./flood-guard.ts";
 import { CloseCode, type ClientMessage, type ErrorCode, type ServerMessage } from "./protocol.ts";
 
-/** What each hibernatable socket remembers about itself across wake-ups. */
+/**
+ * What each hibernatable socket remembers about itself across wake-ups
+ * (the runtime allows 16 KiB; this is a few dozen bytes).
+ */
 interface SocketAttachment {
   memberId: string;
+  /** Set from the first refused message on, so hibernation forgives nothing. */
+  refusals?: RefusalRecord;
 }
 
 /** What this wake-up knows about a socket; rebuilt lazily after hibernation. */
@@ -48,12 +53,12 @@ export class Connections {
    * is closed), and undefined returned.
    */
   receive(socket: WebSocket, frame: string | ArrayBuffer): ClientMessage | undefined {
-    const { guard } = this.stateOf(socket);
-    if (!guard.take()) return this.refuse(socket, guard, "rate_limited", "Too many messages: at most 50 a second.");
-    if (isOversized(frame)) return this.refuse(socket, guard, "too_large", "Messages may be at most 64 KiB.");
-    if (typeof frame !== "string") return this.refuse(socket, guard, "invalid_request", "Only JSON text frames are accepted.");
+    const state = this.stateOf(socket);
+    if (!state.guard.take()) return this.refuse(socket, state, "rate_limited", "Too many messages: at most 50 a second.");
+    if (isOversized(frame)) return this.refuse(socket, state, "too_large", "Messages may be at most 64 KiB.");
+    if (typeof frame !== "string") return this.refuse(socket, state, "invalid_request", "Only JSON text frames are accepted.");
     const parsed = parseClientMessage(frame);
-    if ("invalid" in parsed) return this.refuse(socket, guard, "invalid_request", parsed.invalid);
+    if ("invalid" in parsed) return this.refuse(socket, state, "invalid_request", parsed.invalid);
     return parsed;
   }
 
@@ -109,16 +114,21 @@ export class Connections {
   private stateOf(socket: WebSocket): SocketState {
     let state = this.sockets.get(socket);
     if (!state) {
-      const { memberId } = socket.deserializeAttachment() as SocketAttachment;
-      this.sockets.set(socket, (state = { memberId, guard: new FloodGuard() }));
+      const { memberId, refusals } = socket.deserializeAttachment() as SocketAttachment;
+      this.sockets.set(socket, (state = { memberId, guard: new FloodGuard(refusals) }));
     }
     return state;
   }
 
   /** Refuses one message; a socket that keeps on being refused is closed. */
-  private refuse(socket: WebSocket, guard: FloodGuard, code: ErrorCode, message: string): undefined {
-    if (guard.strike()) closeQuietly(socket, CloseCode.policy, "too many refused messages");
-    else sendError(socket, code, message);
+  private refuse(socket: WebSocket, { memberId, guard }: SocketState, code: ErrorCode, message: string): undefined {
+    if (guard.strike()) {
+      closeQuietly(socket, CloseCode.policy, "too many refused messages");
+      return undefined;
+    }
+    // Written on refusals only: a message that passes costs no write.
+    socket.serializeAttachment({ memberId, refusals: guard.record } satisfies SocketAttachment);
+    sendError(socket, code, message);
     return undefined;
   }
 }

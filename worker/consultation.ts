@@ -22,7 +22,7 @@ import {
 import { errorResponse } from "./responses.ts";
 import { randomSecret, sameDigest, sha256 } from "./secrets.ts";
 import { policyOf, toParticipant, type Member, type Meta } from "./storage-schema.ts";
-import { iceServersFor } from "./turn.ts";
+import { iceServersFor, turnOnly } from "./turn.ts";
 
 const TICKET_TTL_MS = 60_000;
 /** Unused tickets a member may hold at once; older ones are dropped. */
@@ -64,6 +64,9 @@ export class Consultation extends DurableObject<Env> {
   async create(input: CreateInput & { host: Identity; origin: string }): Promise<Outcome<{ expiresAt: number; invite: Invite }>> {
     const code = await newInviteCode();
     if (this.records) return fail("invalid_request", "This consultation already exists.");
+    if (input.invitee.sub !== undefined && inviteeKey(input.host, input.invitee.sub) === identityKey(input.host)) {
+      return alreadyInvited();
+    }
     const host: Member = {
       id: newMemberId(),
       name: input.host.name ?? DEFAULT_NAMES.host,
@@ -79,6 +82,7 @@ export class Consultation extends DurableObject<Env> {
       chat: input.chat,
       expiresAt: Date.now() + input.ttlSeconds * 1000,
       hostId: host.id,
+      relayOnly: input.relayOnly,
     };
     const records = (this.records = ConsultationRecords.fresh(this.ctx.storage, meta, host));
     await records.saveMeta();
@@ -96,6 +100,11 @@ export class Consultation extends DurableObject<Env> {
     const { meta } = records;
     if (!this.isHost(records, host)) return fail("forbidden", "Only the host may invite.");
     if (meta.mode === "pair") return fail("forbidden", "A pair is fixed when it is created; use group mode to invite more.");
+    // One member per identity, whatever became of it (waiting, admitted,
+    // denied): a token join must find exactly one member, never pick one.
+    // Checked and added without an await between, so parallel invites of one
+    // `sub` add it once.
+    if (invitee.sub !== undefined && records.memberWithIdentity(inviteeKey(host, invitee.sub))) return alreadyInvited();
     // Denied invitees free their place; everyone else, waiting or not, holds one.
     const places = [...records.members.values()].filter((m) => m.status !== "denied").length;
     if (places >= meta.maxParticipants) return fail("full", `This consultation holds at most ${meta.maxParticipants} people.`);
@@ -138,8 +147,12 @@ export class Consultation extends DurableObject<Env> {
     if ("identity" in who) {
       // The token's name wins over the invite's, as the contract says.
       member.name = who.identity.name ?? member.invitedName ?? DEFAULT_NAMES[member.role];
-    } else if (codeDigest) {
-      member.redeemed = true;
+    } else {
+      // A guest's resume rotates on every use: the one presented dies here,
+      // in the same synchronous step that checked it, so of two joins with
+      // one resume exactly one succeeds, and a copied resume is worthless
+      // once its owner has used it.
+      if (codeDigest) member.redeemed = true;
       member.resumeDigest = resumeDigest;
       resume = formatCredential(member.id, resumeSecret);
     }
@@ -165,8 +178,11 @@ export class Consultation extends DurableObject<Env> {
       id: this.ctx.id.toString(),
       state: "open",
       expiresAt: new Date(records.meta.expiresAt).toISOString(),
-      participants: this.present(records),
-      policy: policyOf(records.meta),
+      // The roster is for those the host let in: an invitee still waiting (or
+      // never let in) learns that the consultation is open, not who is in it,
+      // just as a lobby socket receives no roster.
+      participants: caller.status === "admitted" ? this.present(records) : [],
+      policy: policyOf(records.meta, this.config.relayOnly),
     });
   }
 
@@ -240,12 +256,14 @@ export class Consultation extends DurableObject<Env> {
 
   private async welcome(records: ConsultationRecords, socket: WebSocket, member: Member): Promise<void> {
     const { meta } = records;
+    const policy = policyOf(meta, this.config.relayOnly);
+    const iceServers = await iceServersFor(this.env, this.config, member.id, meta.expiresAt);
     send(socket, {
       type: "welcome",
       you: toParticipant(member),
       participants: this.present(records),
-      iceServers: await iceServersFor(this.env, this.config, member.id, meta.expiresAt),
-      policy: policyOf(meta),
+      iceServers: policy.relayOnly ? turnOnly(iceServers) : iceServers,
+      policy,
       expiresAt: new Date(meta.expiresAt).toISOString(),
     });
   }
@@ -445,7 +463,7 @@ export class Consultation extends DurableObject<Env> {
       ...(invitee.name ? { invitedName: invitee.name } : {}),
     };
     if (invitee.sub !== undefined) {
-      member.identity = identityKey({ issuer: host.issuer, subject: invitee.sub });
+      member.identity = inviteeKey(host, invitee.sub);
       await records.addMember(member);
       return this.invited(member, { url: link, expiresAt });
     }
@@ -464,6 +482,15 @@ interface InviteCode {
 async function newInviteCode(): Promise<InviteCode> {
   const code = randomSecret(18);
   return { code, digest: await sha256(code) };
+}
+
+/** A known invitee's identity: their `sub`, vouched for by the host's own issuer. */
+function inviteeKey(host: Identity, sub: string): string {
+  return identityKey({ issuer: host.issuer, subject: sub });
+}
+
+function alreadyInvited<T>(): Outcome<T> {
+  return fail("already_invited", "This person is already part of this consultation (the host, or invited before).");
 }
 
 function notFound<T>(): Outcome<T> {

@@ -14,6 +14,7 @@ export const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  already_invited: 409,
 };
 
 /**

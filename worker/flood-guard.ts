@@ -1,22 +1,44 @@
 /**
  * Per-socket message limits: a token bucket of 50 messages a second with
- * bursts of up to 100, and a count of refusals. State lives in memory: a
- * flooding socket never lets the object hibernate, and a fresh bucket after
- * a wake-up only errs on the side of the client.
+ * bursts of up to 100, and a leaky bucket of refusals that closes a socket
+ * once it holds 100.
+ *
+ * The rate bucket lives in memory: a flooding socket never lets the object
+ * hibernate, and a fresh bucket after a wake-up only errs on the side of the
+ * client. The refusals do not: a slow abuser (an oversized or malformed
+ * frame now and then) lets the object hibernate between frames, and would
+ * start from zero at every wake-up. So the refusal count is kept in the
+ * socket's attachment (see `RefusalRecord`), written only when a refusal
+ * happens, never on the hot path of a message that passes.
  */
 export const MAX_FRAME_BYTES = 64 * 1024;
 const RATE_PER_SECOND = 50;
 const BURST = 100;
-/** Refusals tolerated before the socket is closed with 4008. */
-const STRIKES_BEFORE_CLOSE = 100;
+/** Refusals the bucket holds; the one that fills it closes the socket with 4008. */
+const REFUSALS_BEFORE_CLOSE = 100;
+/**
+ * One refusal leaks out every 5 s (720 an hour). A socket refused more often
+ * than that fills the bucket sooner or later: one a second is closed after
+ * about two minutes, one every four seconds after about half an hour. An
+ * honest client that overshoots the rate once (a few dozen refusals) is
+ * forgiven within minutes, so such bursts never add up to a close.
+ */
+const REFUSAL_LEAK_MS = 5_000;
+
+/** What a socket remembers of its refusals across hibernation: a level, as of a time. */
+export interface RefusalRecord {
+  level: number;
+  at: number;
+}
 
 export class FloodGuard {
   private tokens = BURST;
   private updatedAt: number;
-  private strikes = 0;
+  private refusals: RefusalRecord;
 
-  constructor(now = Date.now()) {
+  constructor(refusals: RefusalRecord | undefined, now = Date.now()) {
     this.updatedAt = now;
+    this.refusals = refusals ?? { level: 0, at: now };
   }
 
   /** Takes one message's token; false when the socket is over its rate. */
@@ -28,10 +50,19 @@ export class FloodGuard {
     return true;
   }
 
-  /** Counts a refused message; true once the socket should be closed. */
-  strike(): boolean {
-    this.strikes += 1;
-    return this.strikes >= STRIKES_BEFORE_CLOSE;
+  /**
+   * Counts a refused message, after letting out what leaked since the last
+   * one; true once the socket should be closed. The caller keeps `record`.
+   */
+  strike(now = Date.now()): boolean {
+    const leaked = Math.max(0, now - this.refusals.at) / REFUSAL_LEAK_MS;
+    this.refusals = { level: Math.max(0, this.refusals.level - leaked) + 1, at: now };
+    return this.refusals.level >= REFUSALS_BEFORE_CLOSE;
+  }
+
+  /** The refusals to keep with the socket, for the next wake-up. */
+  get record(): RefusalRecord {
+    return this.refusals;
   }
 }
 

@@ -21,7 +21,9 @@ export type ErrorCode =
   | "rate_limited"
   | "internal"
   /** Added: a service Samtale depends on (the partner's key set) cannot be reached; try again later. */
-  | "unavailable";
+  | "unavailable"
+  /** Added: an invite names an identity that is already a member of the consultation. */
+  | "already_invited";
 
 /** Every error body: `{"error": CODE, "message": TEXT}`. */
 export interface ErrorBody {
@@ -46,6 +48,8 @@ export interface Policy {
   mode: Mode;
   maxParticipants: number;
   chat: boolean;
+  /** v1.1: TURN relay only; the browsers use `iceTransportPolicy: "relay"`. */
+  relayOnly: boolean;
 }
 
 /** The subset of RTCIceServer the server hands out. */
@@ -66,6 +70,8 @@ export interface CreateConsultationRequest {
   maxParticipants?: number;
   chat?: boolean;
   ttlSeconds?: number;
+  /** v1.1: TURN relay only, so neither browser learns the other's address. */
+  relayOnly?: boolean;
 }
 
 export interface Invite {
@@ -89,7 +95,10 @@ export interface InviteResponse {
 export interface JoinResponse {
   /** Single use, valid 60 s, for `GET …/ws?ticket=`. */
   ticket: string;
-  /** Guests only: lets the same guest get new tickets until the end. */
+  /**
+   * Guests only: lets the same guest get new tickets until the end. Single
+   * use: every join with it answers a new one, and the one presented dies.
+   */
   resume?: string;
   /** When the ticket expires. */
   expiresAt: string;

@@ -13,6 +13,8 @@ export interface Meta {
   chat: boolean;
   expiresAt: number;
   hostId: string;
+  /** TURN relay only. Absent in records written before it existed: false. */
+  relayOnly?: boolean;
   /** Set when the host's last socket closed; the grace period runs from it. */
   hostAwaySince?: number;
 }
@@ -50,7 +52,16 @@ export function toParticipant(member: Member): Participant {
   return { id: member.id, name: member.name, role: member.role, verified: member.verified };
 }
 
-/** What the wire shows of a consultation's settings. */
-export function policyOf(meta: Meta): Policy {
-  return { mode: meta.mode, maxParticipants: meta.maxParticipants, chat: meta.chat };
+/**
+ * What the wire shows of a consultation's settings. A deployment switched to
+ * `RELAY_ONLY=on` makes consultations already open relay-only from their
+ * next `welcome` on, too: the deployment's `on` is never undone.
+ */
+export function policyOf(meta: Meta, deploymentRelayOnly: boolean): Policy {
+  return {
+    mode: meta.mode,
+    maxParticipants: meta.maxParticipants,
+    chat: meta.chat,
+    relayOnly: meta.relayOnly === true || deploymentRelayOnly,
+  };
 }

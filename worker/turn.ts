@@ -38,6 +38,18 @@ export async function iceServersFor(
 }
 
 /**
+ * Only the TURN relays of `servers` (`turn:` and `turns:` URLs), for a
+ * relay-only consultation: no STUN, so no server-reflexive address is even
+ * gathered. Cloudflare's TURN API answers a STUN URL too; it goes here.
+ */
+export function turnOnly(servers: IceServer[]): IceServer[] {
+  return servers.flatMap((server) => {
+    const urls = [server.urls].flat().filter((url) => /^turns?:/i.test(url.trim()));
+    return urls.length ? [{ ...server, urls }] : [];
+  });
+}
+
+/**
  * coturn's `use-auth-secret` (the TURN REST API draft): the username is
  * `{unix expiry}:{participant id}`, the credential base64(HMAC-SHA1(secret,
  * username)). coturn refuses it once the expiry has passed.

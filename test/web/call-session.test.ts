@@ -8,7 +8,7 @@ import { FakeHost, memoryStorage } from "./fake-host.ts";
 const host: Participant = { id: "h", name: "Dr Berg", role: "host", verified: "token" };
 const guest: Participant = { id: "g", name: "Kari", role: "guest", verified: "code" };
 const other: Participant = { id: "o", name: "Ola", role: "guest", verified: "code" };
-const policy: Policy = { mode: "group", maxParticipants: 5, chat: true };
+const policy: Policy = { mode: "group", maxParticipants: 5, chat: true, relayOnly: false };
 const welcome = (you: Participant, participants: Participant[]): ServerMessage => ({
   type: "welcome",
   you,

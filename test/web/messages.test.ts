@@ -3,7 +3,7 @@ import { apiUrl, webSocketUrl } from "../../web/api-url.ts";
 import { decodeChat, encodeChat, MAX_CHAT_LENGTH } from "../../web/chat-message.ts";
 import { chooseLocale } from "../../web/locale-choice.ts";
 import { withParticipant, withoutParticipant } from "../../web/roster.ts";
-import { reconnectDelayMs } from "../../web/reconnect-policy.ts";
+import { isWorthRetrying, reconnectDelayMs } from "../../web/reconnect-policy.ts";
 import { closeOutcome, endReasonWithoutMessage, parseServerMessage } from "../../web/server-messages.ts";
 import type { Participant } from "../../worker/protocol.ts";
 
@@ -30,6 +30,13 @@ describe("server frames", () => {
 
   it("backs off between reconnection attempts, capped at ten seconds", () => {
     expect([0, 1, 2, 3, 4, 9].map(reconnectDelayMs)).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
+  });
+
+  it("retries what may pass (the network, a busy service, an unreachable key set: 503 unavailable), not a refusal", () => {
+    for (const code of ["network", "rate_limited", "internal", "unavailable"] as const) expect(isWorthRetrying(code), code).toBe(true);
+    for (const code of ["unauthorized", "forbidden", "not_found", "gone", "code_used", "already_invited"] as const) {
+      expect(isWorthRetrying(code), code).toBe(false);
+    }
   });
 });
 

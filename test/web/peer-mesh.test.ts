@@ -4,15 +4,14 @@ import type { PeerLinkOptions } from "../../web/peer-connection.ts";
 import { PeerMesh } from "../../web/peer-mesh.ts";
 import type { Link } from "../../web/remote-peer.ts";
 import type { ConsultationKeys } from "../../web/certificate-store.ts";
-import type { Participant, SignalData } from "../../worker/protocol.ts";
-import type { CallPolicy } from "../../web/call-session.ts";
+import type { Participant, Policy, SignalData } from "../../worker/protocol.ts";
 import { FakeHost } from "./fake-host.ts";
 
 const ana: Participant = { id: "a", name: "Ana", role: "host", verified: "token" };
 const bo: Participant = { id: "b", name: "Bo", role: "guest", verified: "code" };
 const cy: Participant = { id: "c", name: "Cy", role: "guest", verified: "code" };
-const pair: CallPolicy = { mode: "pair", maxParticipants: 2, chat: true, relayOnly: false };
-const group: CallPolicy = { mode: "group", maxParticipants: 5, chat: false, relayOnly: false };
+const pair: Policy = { mode: "pair", maxParticipants: 2, chat: true, relayOnly: false };
+const group: Policy = { mode: "group", maxParticipants: 5, chat: false, relayOnly: false };
 const sdpWith = (hex: string) => `v=0\r\na=fingerprint:sha-256 ${hex}\r\n`;
 
 /** A link without WebRTC: records what it is handed; the test plays the browser's part. */

@@ -107,16 +107,16 @@ describe("create: the answer", () => {
     expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(300_000);
     const host = await connect(id, { token });
     const welcome = await host.next("welcome");
-    expect(welcome.policy).toEqual({ mode: "group", maxParticipants: 4, chat: false });
+    expect(welcome.policy).toEqual({ mode: "group", maxParticipants: 4, chat: false, relayOnly: false });
     expect(welcome.expiresAt).toBe(expiresAt);
   });
 
-  it("the default pair policy is {pair, 2, chat on}", async () => {
+  it("the default pair policy is {pair, 2, chat on, not relay-only}", async () => {
     const token = await practitionerToken();
     const response = await postJson("/api/v1/consultations", { invitee: {} }, bearer(token));
     const { id } = (await response.json()) as CreateConsultationResponse;
     const welcome = await (await connect(id, { token })).next("welcome");
-    expect(welcome.policy).toEqual({ mode: "pair", maxParticipants: 2, chat: true });
+    expect(welcome.policy).toEqual({ mode: "pair", maxParticipants: 2, chat: true, relayOnly: false });
   });
 
   it("a group defaults to maxParticipants 5", async () => {

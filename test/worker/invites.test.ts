@@ -1,9 +1,11 @@
 /**
  * POST …/invites: host only, group only, never past maxParticipants (the
- * host counts), a denied invitee's place freed; and a pair holds exactly two.
+ * host counts), a denied invitee's place freed, an identity invited at most
+ * once; and a pair holds exactly two.
  */
+import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { admittedGroup, bearer, createConsultation, errorCode, join, lobbyGuest, ORIGIN, partnerToken, postJson, practitionerToken } from "./helpers.ts";
+import { admittedGroup, bearer, connect, createConsultation, errorCode, join, lobbyGuest, ORIGIN, partnerToken, postJson, practitionerToken } from "./helpers.ts";
 
 const invite = (id: string, token: string, body: unknown = {}) => postJson(`/api/v1/consultations/${id}/invites`, body, bearer(token));
 
@@ -77,6 +79,56 @@ describe("invites", () => {
     host.send({ type: "deny", id: waiting.id });
     await host.nextWhere("lobby-left", (m) => m.id === waiting.id);
     expect((await invite(created.id, created.hostToken)).status).toBe(201);
+  });
+
+  describe("an identity is a member at most once (409 already_invited), so a token join never picks one of two", () => {
+    it("the host's own sub as the invitee at creation", async () => {
+      const sub = `practitioner-${crypto.randomUUID()}`;
+      const hostToken = await practitionerToken(sub);
+      for (const mode of ["pair", "group"]) {
+        const response = await postJson("/api/v1/consultations", { mode, invitee: { sub } }, bearer(hostToken));
+        expect(response.status).toBe(409);
+        expect(await errorCode(response)).toBe("already_invited");
+      }
+    });
+
+    it("the host's own sub through /invites", async () => {
+      const { id, hostToken } = await createConsultation({ mode: "group", invitee: {} });
+      const hostSub = decodeJwt(hostToken).sub!;
+      const response = await invite(id, hostToken, { sub: hostSub });
+      expect(response.status).toBe(409);
+      expect(await errorCode(response)).toBe("already_invited");
+    });
+
+    it("a second invite of the same sub, at creation or later, and in parallel", async () => {
+      const sub = `client-${crypto.randomUUID()}`;
+      const { id, hostToken } = await createConsultation({ mode: "group", invitee: { sub } });
+      const again = await invite(id, hostToken, { sub, name: "Someone else" });
+      expect(again.status).toBe(409);
+      expect(await errorCode(again)).toBe("already_invited");
+
+      const other = `client-${crypto.randomUUID()}`;
+      const parallel = await Promise.all([invite(id, hostToken, { sub: other }), invite(id, hostToken, { sub: other })]);
+      expect(parallel.map((r) => r.status).sort()).toEqual([201, 409]);
+      // Each still joins as its one member; the group did not fill with duplicates.
+      expect((await join(id, { token: await partnerToken({ sub, role: "client" }) })).status).toBe(200);
+      expect((await join(id, { token: await partnerToken({ sub: other, role: "client" }) })).status).toBe(200);
+      expect((await invite(id, hostToken)).status).toBe(201);
+    });
+
+    it("a denied sub cannot be slipped back in with a fresh invite", async () => {
+      const sub = `client-${crypto.randomUUID()}`;
+      const { created, host } = await admittedGroup(0);
+      expect((await invite(created.id, created.hostToken, { sub })).status).toBe(201);
+      const token = await partnerToken({ sub, role: "client" });
+      const waiting = await connect(created.id, { token });
+      host.send({ type: "deny", id: (await host.next("knock")).participant.id });
+      await waiting.closeEvent();
+      const response = await invite(created.id, created.hostToken, { sub });
+      expect(response.status).toBe(409);
+      expect(await errorCode(response)).toBe("already_invited");
+      expect((await join(created.id, { token })).status).toBe(403);
+    });
   });
 
   it("unknown or malformed consultation ids are 404", async () => {

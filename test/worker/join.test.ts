@@ -1,11 +1,13 @@
 /**
  * POST …/join: only invited identities get a ticket; a code is single use
  * (also under a race); guests get a resume token, token holders do not; a
- * denied guest's resume is 403.
+ * resume rotates on every use (also under a race); a denied guest's resume
+ * is 403.
  */
+import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { JoinResponse } from "../../worker/protocol.ts";
-import { api, bearer, connect, createConsultation, errorCode, join, partnerToken, postJson, practitionerToken, ticketFor, knockingPair, deniedKnownInvitee } from "./helpers.ts";
+import { api, bearer, connect, createConsultation, errorCode, join, partnerToken, postJson, practitionerToken, stubOf, ticketFor, knockingPair, deniedKnownInvitee } from "./helpers.ts";
 
 describe("join", () => {
   it("the host gets a single ticket valid 60 s, and no resume token", async () => {
@@ -103,6 +105,33 @@ describe("join", () => {
     const again = await ticketFor(id, { resume: first.resume! });
     expect(again.ticket).not.toBe(first.ticket);
     expect(again.ticket.split(".")[0]).toBe(first.ticket.split(".")[0]);
+  });
+
+  it("resume rotates: each join answers a new one, and the one presented is 401 from then on", async () => {
+    const { id, invite } = await createConsultation();
+    const first = await ticketFor(id, { code: invite.code! });
+    const second = await ticketFor(id, { resume: first.resume! });
+    expect(second.resume).toBeTruthy();
+    expect(second.resume).not.toBe(first.resume);
+    const reused = await join(id, { resume: first.resume! });
+    expect(reused.status).toBe(401);
+    expect(await errorCode(reused)).toBe("unauthorized");
+    const third = await ticketFor(id, { resume: second.resume! });
+    expect(third.resume).not.toBe(second.resume);
+    expect((await join(id, { resume: second.resume! })).status).toBe(401);
+    // The rotation is written, not only remembered: an eviction changes nothing.
+    await evictDurableObject(stubOf(id));
+    expect((await join(id, { resume: first.resume! })).status).toBe(401);
+    expect((await join(id, { resume: third.resume! })).status).toBe(200);
+  });
+
+  it("two joins in parallel with one resume: exactly one gets a ticket", async () => {
+    const { id, invite } = await createConsultation();
+    const { resume } = await ticketFor(id, { code: invite.code! });
+    const responses = await Promise.all([join(id, { resume: resume! }), join(id, { resume: resume! })]);
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 401]);
+    const winner = (await responses.find((r) => r.status === 200)!.json()) as { resume: string };
+    expect((await join(id, { resume: winner.resume })).status).toBe(200);
   });
 
   it("a forged resume token is 401", async () => {

@@ -1,10 +1,12 @@
 /**
  * Frame and rate limits: a frame over 64 KiB, or more than 50 messages a
  * second (bursts of 100), is refused with an `error`; the other
- * participants are not affected; a socket that goes on is closed 4008.
+ * participants are not affected; a socket that goes on is closed 4008,
+ * also when its refusals are spread across hibernation.
  */
+import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { admittedGroup, admittedPair, settle } from "./helpers.ts";
+import { admittedGroup, admittedPair, settle, stubOf } from "./helpers.ts";
 
 describe("limits", () => {
   it("a 70 KiB frame is too_large; the sender stays open and the others are unaffected", async () => {
@@ -69,6 +71,19 @@ describe("limits", () => {
     expect((await host.next("peer-left")).id).toBe(flooder.id);
     calm.send({ type: "signal", to: hostId, data: { calm: true } });
     await host.nextWhere("signal", (m) => m.from === calm.id);
+  });
+
+  it("refusals survive hibernation: 60 malformed frames, an eviction, and fewer than 60 more close the socket 4008", async () => {
+    const { created, host, guest } = await admittedPair();
+    for (let n = 0; n < 60; n++) guest.send("not json");
+    for (let n = 0; n < 60; n++) expect((await guest.next("error")).code).toBe("invalid_request");
+    // The object forgets everything in memory; the socket's attachment does
+    // not. A fresh count would need 100 more refusals to close it.
+    await evictDurableObject(stubOf(created.id));
+    for (let n = 0; n < 60; n++) guest.send("not json");
+    expect((await guest.closeEvent(3000)).code).toBe(4008);
+    expect(guest.messages.filter((m) => m.type === "error").length).toBeLessThan(60);
+    expect(host.closed).toBeUndefined();
   });
 
   it("oversized frames, sent on and on, close the socket 4008", async () => {

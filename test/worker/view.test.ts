@@ -1,10 +1,12 @@
 /**
  * GET /api/v1/consultations/:id: the host or a token-holding invitee sees
- * `{id, state: "open", expiresAt, participants}`; anyone else is 403.
+ * `{id, state: "open", expiresAt, participants}`; anyone else is 403. Only
+ * the host and admitted participants see who is in the call: an invitee
+ * still waiting gets `participants: []`.
  */
 import { describe, expect, it } from "vitest";
 import type { ConsultationView } from "../../worker/protocol.ts";
-import { admittedPair, api, bearer, createConsultation, errorCode, partnerToken, practitionerToken, deniedKnownInvitee } from "./helpers.ts";
+import { admittedPair, api, bearer, connect, createConsultation, errorCode, partnerToken, practitionerToken, deniedKnownInvitee } from "./helpers.ts";
 
 const view = (id: string, token: string) => api(`/api/v1/consultations/${id}`, { headers: bearer(token) });
 
@@ -25,6 +27,27 @@ describe("view", () => {
     const response = await view(id, await partnerToken({ sub, role: "client" }));
     expect(response.status).toBe(200);
     expect(((await response.json()) as ConsultationView).participants).toEqual([]);
+  });
+
+  it("an invitee waiting in the lobby sees no roster, though the host is in the call; once admitted, it does", async () => {
+    const sub = `client-${crypto.randomUUID()}`;
+    const { id, hostToken } = await createConsultation({ invitee: { sub } });
+    const host = await connect(id, { token: hostToken });
+    const hostId = (await host.next("welcome")).you.id;
+    const token = await partnerToken({ sub, role: "client" });
+    const guest = await connect(id, { token });
+    const { participant } = await host.next("knock");
+
+    const waiting = await view(id, token);
+    expect(waiting.status).toBe(200);
+    const waitingBody = (await waiting.json()) as ConsultationView;
+    expect(waitingBody).toMatchObject({ id, state: "open" });
+    expect(waitingBody.participants).toEqual([]);
+
+    host.send({ type: "admit", id: participant.id });
+    await guest.next("welcome");
+    const admitted = (await (await view(id, token)).json()) as ConsultationView;
+    expect(admitted.participants.map((p) => p.id).sort()).toEqual([hostId, participant.id].sort());
   });
 
   it("another practitioner is 403; so is a client who is not invited", async () => {

@@ -48,6 +48,7 @@ export const templates = {
   "error.not-found": "Denne konsultasjonen finnes ikke eller er allerede avsluttet.",
   "error.other": "Konsultasjonen kunne ikke fortsette. Prøv igjen senere.",
   "error.replaced": "Du ble med i denne konsultasjonen i et annet vindu eller på en annen enhet, så denne stoppet.",
+  "error.unavailable": "Tjenesten kan ikke sjekke innloggingen din akkurat nå. Prøv igjen om noen minutter.",
   "error.support": "Hvis du kontakter brukerstøtte, oppgi denne koden:",
   "error.title": "Noe gikk galt",
   "error.unauthorized": "Innloggingen din er utløpt eller ugyldig. Åpne konsultasjonen på nytt der du fikk den.",

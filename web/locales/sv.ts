@@ -48,6 +48,7 @@ export const templates = {
   "error.not-found": "Den här konsultationen finns inte eller har redan avslutats.",
   "error.other": "Konsultationen kunde inte fortsätta. Försök igen senare.",
   "error.replaced": "Du anslöt till den här konsultationen i ett annat fönster eller på en annan enhet, så den här stoppades.",
+  "error.unavailable": "Tjänsten kan inte kontrollera din inloggning just nu. Försök igen om några minuter.",
   "error.support": "Om du kontaktar support, ange den här koden:",
   "error.title": "Något gick fel",
   "error.unauthorized": "Din inloggning har gått ut eller är ogiltig. Öppna konsultationen igen där du fick den.",

@@ -2,9 +2,9 @@ import { msg, str, updateWhenLocaleChanges } from "@lit/localize";
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
-import type { Participant } from "../../worker/protocol.ts";
+import type { Participant, Policy } from "../../worker/protocol.ts";
 import { CallError } from "../call-error.ts";
-import { CallSession, type CallPolicy } from "../call-session.ts";
+import { CallSession } from "../call-session.ts";
 import type { CallState } from "../call-state.ts";
 import "../chat-panel/chat-panel.ts";
 import "../connection-indicator/connection-indicator.ts";
@@ -154,7 +154,7 @@ export class SamtaleCall extends LitElement {
   }
 
   /** The welcome's policy (`mode`, `maxParticipants`, `chat`, `relayOnly`); `null` before it. */
-  get policy(): CallPolicy | null {
+  get policy(): Policy | null {
     return this.#session.policy;
   }
 

@@ -75,6 +75,8 @@ function errorExplanation(code: CallErrorCode): string {
       return msg("This invitation has already been used. Ask for a new invitation.", { id: "error.code-used" });
     case "full":
       return msg("This consultation is full.", { id: "error.full" });
+    case "unavailable":
+      return msg("The service cannot check your sign-in right now. Please try again in a few minutes.", { id: "error.unavailable" });
     case "network":
       return msg("The connection was lost and could not be restored. Check your internet connection and open the link again.", { id: "error.network" });
     case "replaced":
