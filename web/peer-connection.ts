@@ -1,12 +1,13 @@
 /**
  * One RTCPeerConnection to one remote participant, negotiated the MDN
  * "perfect negotiation" way (roles in negotiation.ts), with ICE restarted
- * when it fails, and the chat's data channel pre-agreed on both sides
- * (`negotiated: true, id: 0`) so it needs no signaling of its own.
+ * when it fails (ice-restart.ts), and the chat's data channel pre-agreed on
+ * both sides (`negotiated: true, id: 0`) so it needs no signaling of its own.
  */
 import type { IceServer, SignalData } from "../worker/protocol.ts";
 import { decodeChat, encodeChat } from "./chat-message.ts";
 import { summarizeStats, type ConnectionQuality } from "./connection-quality.ts";
+import { IceRestart } from "./ice-restart.ts";
 import { shouldIgnoreOffer, type LinkSignal } from "./negotiation.ts";
 import { verificationCode } from "./verification-code.ts";
 
@@ -35,6 +36,7 @@ export class PeerLink {
   #makingOffer = false;
   #ignoreOffer = false;
   #signalQueue: Promise<void> = Promise.resolve();
+  readonly #iceRestart: IceRestart;
 
   readonly #options: PeerLinkOptions;
 
@@ -75,11 +77,11 @@ export class PeerLink {
     this.#pc.addEventListener("icecandidate", ({ candidate }) => {
       if (candidate) options.sendSignal({ candidate: candidate.toJSON() });
     });
-    this.#pc.addEventListener("iceconnectionstatechange", () => {
-      // A network change (Wi-Fi to mobile) fails ICE; new candidates bring it back.
-      if (this.#pc.iceConnectionState === "failed") this.#pc.restartIce();
+    this.#iceRestart = new IceRestart({ polite: options.polite, restart: () => this.#pc.restartIce() });
+    this.#pc.addEventListener("connectionstatechange", () => {
+      this.#iceRestart.connectionStateChanged(this.#pc.connectionState);
+      options.onConnectionState(this.#pc.connectionState);
     });
-    this.#pc.addEventListener("connectionstatechange", () => options.onConnectionState(this.#pc.connectionState));
   }
 
   get connectionState(): RTCPeerConnectionState {
@@ -161,6 +163,7 @@ export class PeerLink {
   }
 
   close(): void {
+    this.#iceRestart.cancel();
     this.#chatChannel?.close();
     this.#pc.close();
   }
