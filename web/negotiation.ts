@@ -8,10 +8,11 @@
  *   them answers with a fresh connection and its offer. So the first
  *   negotiation never collides (a collision right at the start, while TURN
  *   candidates are still being gathered, left Chromium gathering forever).
- *   Every `welcome` does this, a reconnection included: the others heard
- *   `peer-left` meanwhile and closed their side. The hello also covers a
- *   peer that reloaded while the server replaced its socket without any
- *   `peer-left`.
+ *   A `welcome` after our own reconnection greets only those whose
+ *   connection no longer works: a dropped line to the service is not a
+ *   departure, the others kept their side (they heard `peer-away`), and
+ *   media may never have stopped. The hello also covers a peer that
+ *   reloaded while the server replaced its socket without any `peer-left`.
  * - Every pair of peers has exactly one polite side, the one whose
  *   participant id sorts greater: later renegotiations (screen share, device
  *   change) may collide, and then the impolite side ignores the colliding

@@ -6,11 +6,11 @@
  * again, guests their `resume`. Where the resume is kept is the call
  * session's business (tab memory); this client only reads and updates it.
  */
-import type { ClientMessage, ErrorBody, JoinResponse, ServerMessage } from "../worker/protocol.ts";
+import type { ClientMessage, ErrorBody, JoinResponse } from "../worker/protocol.ts";
 import { apiUrl, webSocketUrl } from "./api-url.ts";
 import { CallError } from "./call-error.ts";
 import { delayBeforeAttempt, isWorthRetrying } from "./reconnect-policy.ts";
-import { closeOutcome, parseServerMessage, type CloseOutcome } from "./server-messages.ts";
+import { closeOutcome, parseServerMessage, PONG, type CloseOutcome, type IncomingMessage } from "./server-messages.ts";
 
 export type Credential = { token: string } | { code: string };
 
@@ -26,7 +26,7 @@ export interface SignalingOptions {
   consultation: string;
   credential: Credential;
   resume: ResumeMemory;
-  onMessage(message: ServerMessage): void;
+  onMessage(message: IncomingMessage): void;
   /** The socket dropped and we are trying to get back in. */
   onReconnecting(): void;
   /** For good: `ended`/`denied`/`replaced`/`policy` by close code, or an error that ends the attempt. */
