@@ -1,6 +1,7 @@
 import { msg, str, updateWhenLocaleChanges } from "@lit/localize";
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
+import { live } from "lit/directives/live.js";
 import { repeat } from "lit/directives/repeat.js";
 import type { Participant } from "../../worker/protocol.ts";
 import { CallError } from "../call-error.ts";
@@ -288,9 +289,10 @@ export class SamtaleCall extends LitElement {
     return lobbyView(hostDisplayName(this.#session.hostName), this.#localVideo("lobby-self"), () => void this.leave());
   }
 
+  /** Your camera; `live`: a re-render must not reload it (see `#remoteTile`). */
   #localVideo(className: string) {
     if (!this.#media.videoTrack || !this.#media.cameraOn) return nothing;
-    return html`<video part="local-video" class=${className} .srcObject=${this.#media.stream} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`;
+    return html`<video part="local-video" class=${className} .srcObject=${live(this.#media.stream)} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`;
   }
 
   #renderCall() {
@@ -328,9 +330,11 @@ export class SamtaleCall extends LitElement {
 
   /**
    * One remote person's video. Keyed by person in a `repeat`, so the same
-   * `<video>` lives as long as they do, and lit sets `srcObject` only when
-   * the stream itself changes: re-renders (the quality indicator's, every
-   * few seconds) must never restart playback.
+   * `<video>` lives as long as they do. Lit commits an object-valued
+   * property on every render (it cannot know the object did not change), and
+   * setting `srcObject`, even to the same stream, reloads the video: `live`
+   * sets it only when the stream itself changes, so re-renders (the quality
+   * indicator's, every few seconds) never restart playback.
    */
   #remoteTile(peer: RemotePeer) {
     const notice = peer.mediaInterrupted
@@ -339,7 +343,7 @@ export class SamtaleCall extends LitElement {
         ? msg("Reconnecting…", { id: "participants.reconnecting" })
         : null;
     return html`<div class="tile">
-      <video part="remote-video" class="remote" .srcObject=${peer.stream} autoplay playsinline aria-label=${displayName(peer.participant)}></video>
+      <video part="remote-video" class="remote" .srcObject=${live(peer.stream)} autoplay playsinline aria-label=${displayName(peer.participant)}></video>
       ${notice ? html`<p class="tile-notice">${notice}</p>` : nothing}
     </div>`;
   }
