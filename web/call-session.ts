@@ -8,11 +8,11 @@
  * it who is in the call and hands it their signals, through `PeerDirectory`.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { ClientMessage, EndReason, IceServer, Participant, Policy, ServerMessage, SignalData } from "../worker/protocol.ts";
+import type { ClientMessage, EndReason, IceServer, Participant, Policy, SignalData } from "../worker/protocol.ts";
 import { CallError, type CallErrorCode } from "./call-error.ts";
 import { isAllowed, isFinal, nextState, type CallAction, type CallEvent, type CallState } from "./call-state.ts";
 import { withParticipant, withoutParticipant } from "./roster.ts";
-import { endReasonWithoutMessage } from "./server-messages.ts";
+import { endReasonWithoutMessage, type IncomingMessage } from "./server-messages.ts";
 import { SignalingClient, type Credential, type ResumeMemory, type SignalingOptions } from "./signaling-client.ts";
 import { forget, recall, remember } from "./tab-memory.ts";
 
@@ -29,7 +29,7 @@ export interface SessionConfig {
 
 /** What the session needs of the peer mesh: who is in the call, and their signals. */
 export interface PeerDirectory {
-  /** A welcome: everything starts afresh with these people (yourself among them). */
+  /** A welcome: these people are in the call (yourself among them); connections that still work are kept. */
   restart(you: Participant, participants: Participant[], iceServers: IceServer[], policy: Policy): void;
   /** Someone was admitted, or came back on a new page. */
   add(participant: Participant): void;
@@ -71,6 +71,8 @@ export class CallSession implements ReactiveController {
   roster: Participant[] = [];
   /** The host's lobby. */
   waiting: Participant[] = [];
+  /** Admitted people whose line to the service dropped: still in the call, shown as reconnecting. */
+  away: ReadonlySet<string> = new Set();
   /** Who will let a waiting guest in; the lobby names nobody else. */
   hostName = "";
   policy: Policy | null = null;
@@ -207,7 +209,7 @@ export class CallSession implements ReactiveController {
   // ---------------------------------------------------------------------------
   // The reducer of server messages: one small step each
 
-  receive(message: ServerMessage): void {
+  receive(message: IncomingMessage): void {
     switch (message.type) {
       case "lobby":
         this.you = message.you;
@@ -225,6 +227,12 @@ export class CallSession implements ReactiveController {
         return this.#peerJoined(message.participant);
       case "peer-left":
         return this.#peerLeft(message.id);
+      case "peer-away":
+        // Their connection to us stays: media may well still flow.
+        return this.#setAway(message.id, true);
+      case "peer-back":
+        // Nothing to renegotiate: if their link failed meanwhile, their welcome greets us again.
+        return this.#setAway(message.id, false);
       case "signal":
         // Only admitted people signal; the server guarantees it, and a stale frame must not open a connection.
         if (this.roster.some((p) => p.id === message.from)) this.#options.peers.receive(message.from, message.data);
@@ -251,8 +259,10 @@ export class CallSession implements ReactiveController {
     this.#knownKnocks = new Set(this.waiting.map((p) => p.id));
     this.waiting = [];
     this.roster = participants;
-    // Every welcome starts media afresh with everyone: while our socket was
-    // gone the others heard `peer-left` and closed their side.
+    // The welcome lists who is there now; anyone away is in it as before.
+    this.away = new Set([...this.away].filter((id) => participants.some((p) => p.id === id)));
+    // While our socket was gone the others heard `peer-away` and kept their
+    // side: the mesh keeps every connection that still works.
     this.#options.peers.restart(you, participants, iceServers, this.policy);
     this.#transition("welcome");
     this.#options.events.participantsChanged();
@@ -266,7 +276,17 @@ export class CallSession implements ReactiveController {
     if (isNew) this.#options.events.knocked(participant);
   }
 
+  #setAway(id: string, away: boolean): void {
+    if (!this.roster.some((p) => p.id === id) || this.away.has(id) === away) return;
+    const next = new Set(this.away);
+    if (away) next.add(id);
+    else next.delete(id);
+    this.away = next;
+    this.#options.events.participantsChanged();
+  }
+
   #peerJoined(participant: Participant): void {
+    this.#setAway(participant.id, false);
     this.roster = withParticipant(this.roster, participant);
     this.waiting = withoutParticipant(this.waiting, participant.id);
     // Joined again (a reload): the old connection belongs to a page that is gone.
@@ -276,6 +296,7 @@ export class CallSession implements ReactiveController {
   }
 
   #peerLeft(id: string): void {
+    this.#setAway(id, false);
     const who = this.roster.find((p) => p.id === id);
     this.roster = withoutParticipant(this.roster, id);
     this.#options.peers.remove(id);

@@ -8,10 +8,11 @@
  *   them answers with a fresh connection and its offer. So the first
  *   negotiation never collides (a collision right at the start, while TURN
  *   candidates are still being gathered, left Chromium gathering forever).
- *   Every `welcome` does this, a reconnection included: the others heard
- *   `peer-left` meanwhile and closed their side. The hello also covers a
- *   peer that reloaded while the server replaced its socket without any
- *   `peer-left`.
+ *   A `welcome` after our own reconnection greets only those whose
+ *   connection no longer works: a dropped line to the service is not a
+ *   departure, the others kept their side (they heard `peer-away`), and
+ *   media may never have stopped. The hello also covers a peer that
+ *   reloaded while the server replaced its socket without any `peer-left`.
  * - Every new connection starts with commitments (commitment.ts): the side
  *   that opens it sends `{commit}`, the other answers `{commit, answers}`
  *   naming the commitment it answers, so a stale answer from a connection

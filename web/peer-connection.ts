@@ -1,7 +1,7 @@
 /**
  * One RTCPeerConnection to one remote participant, negotiated the MDN
  * "perfect negotiation" way (roles in negotiation.ts), with ICE restarted
- * when it fails, and the chat's data channel pre-agreed on both sides
+ * when it fails (ice-restart.ts), and the chat's data channel pre-agreed on both sides
  * (`negotiated: true, id: 0`) so it needs no signaling of its own.
  *
  * It uses the tab's certificate for the consultation, and starts with
@@ -15,6 +15,7 @@ import type { ConsultationKeys } from "./certificate-store.ts";
 import { decodeChat, encodeChat } from "./chat-message.ts";
 import { commitment, freshNonce, revealMatches } from "./commitment.ts";
 import { summarizeStats, type ConnectionQuality } from "./connection-quality.ts";
+import { IceRestart } from "./ice-restart.ts";
 import { shouldIgnoreOffer, type LinkSignal, type Reveal } from "./negotiation.ts";
 import { dtlsFingerprint, normalizeFingerprint, verificationCode } from "./verification-code.ts";
 
@@ -69,6 +70,7 @@ export class PeerLink {
   /** Signals held until both commitments are in; `null` once they flow. */
   #outbox: SignalData[] | null = [];
   #failed = false;
+  readonly #iceRestart: IceRestart;
 
   readonly #options: PeerLinkOptions;
 
@@ -124,11 +126,11 @@ export class PeerLink {
     this.#pc.addEventListener("icecandidate", ({ candidate }) => {
       if (candidate) this.#send({ candidate: candidate.toJSON() });
     });
-    this.#pc.addEventListener("iceconnectionstatechange", () => {
-      // A network change (Wi-Fi to mobile) fails ICE; new candidates bring it back.
-      if (this.#pc.iceConnectionState === "failed") this.#pc.restartIce();
+    this.#iceRestart = new IceRestart({ polite: options.polite, restart: () => this.#pc.restartIce() });
+    this.#pc.addEventListener("connectionstatechange", () => {
+      this.#iceRestart.connectionStateChanged(this.#pc.connectionState);
+      options.onConnectionState(this.#pc.connectionState);
     });
-    this.#pc.addEventListener("connectionstatechange", () => options.onConnectionState(this.#pc.connectionState));
   }
 
   get connectionState(): RTCPeerConnectionState {
@@ -245,6 +247,7 @@ export class PeerLink {
 
   close(): void {
     this.#failed = true;
+    this.#iceRestart.cancel();
     this.#chatChannel?.close();
     this.#pc.close();
   }

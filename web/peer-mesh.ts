@@ -32,6 +32,8 @@ export interface MeshEvents {
   chat(from: RemotePeer, text: string): void;
   /** Our screen now goes out instead of the camera. */
   sharingStarted(): void;
+  /** Media from someone stopped arriving on a connection that was up (`true`), or every such connection came back (`false`). */
+  mediaInterrupted(interrupted: boolean): void;
 }
 
 export interface PeerMeshOptions {
@@ -70,6 +72,8 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
   #consultation: string | null = null;
   /** The tab's certificate and verified codes; `prepare` loads them before any welcome. */
   #keys: ConsultationKeys | null = null;
+  /** `mediaInterrupted` as last told, so each change is told once. */
+  #toldInterrupted = false;
 
   readonly #host: ReactiveControllerHost;
   readonly #options: PeerMeshOptions;
@@ -105,6 +109,11 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
     return this.#screenTrack !== null;
   }
 
+  /** Someone's media stopped arriving on a connection that was up: a dead relay, a network change. */
+  get mediaInterrupted(): boolean {
+    return this.remotes.some((peer) => peer.mediaInterrupted);
+  }
+
   /** Chat can be sent while any peer's channel is open. */
   get chatReady(): boolean {
     return this.remotes.some((peer) => peer.link?.chatOpen);
@@ -133,14 +142,26 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
     this.#you = you.id;
     this.#iceServers = iceServers;
     this.#policy = policy;
-    for (const peer of this.#peers.values()) peer.closeLink();
+    const before = new Map(this.#peers);
     this.#peers.clear();
-    // Those already in the call offer to a newcomer once greeted (negotiation.ts).
     for (const participant of participants) {
       if (participant.id === you.id) continue;
+      const kept = before.get(participant.id);
+      before.delete(participant.id);
+      // Back after our own line to the service dropped: a connection that
+      // still works carries on untouched (media never needed the service).
+      if (kept?.linkWorks) {
+        kept.participant = participant;
+        this.#peers.set(participant.id, kept);
+        continue;
+      }
+      kept?.closeLink();
+      // Those already in the call offer to a newcomer once greeted (negotiation.ts).
       this.#peers.set(participant.id, new RemotePeer(participant));
       this.#options.send(participant.id, { hello: true });
     }
+    // Whoever is not in the welcome left meanwhile.
+    for (const gone of before.values()) gone.closeLink();
     clearInterval(this.#statsTimer);
     this.#statsTimer = setInterval(() => void this.#refreshQuality(), STATS_INTERVAL_MS);
     this.#host.requestUpdate();
@@ -277,6 +298,7 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
         if (!current()) return;
         peer.connectionState = state;
         this.#host.requestUpdate();
+        this.#tellInterruption();
         if (state === "connected") void this.#onConnected(peer, link);
       },
       onChat: (text) => {
@@ -295,6 +317,13 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
     peer.link = link;
     if (this.#screenTrack) void link.replaceVideoTrack(this.#screenTrack);
     return link;
+  }
+
+  #tellInterruption(): void {
+    const interrupted = this.mediaInterrupted;
+    if (interrupted === this.#toldInterrupted) return;
+    this.#toldInterrupted = interrupted;
+    this.#options.events.mediaInterrupted(interrupted);
   }
 
   #closeLink(peer: RemotePeer): void {

@@ -36,6 +36,19 @@ export class RemotePeer {
     return this.stream !== null && this.connectionState === "connected";
   }
 
+  /** The connection is still good for media: kept when our own line to the service comes back. */
+  get linkWorks(): boolean {
+    return this.link !== null && this.connectionState === "connected";
+  }
+
+  /**
+   * Media was flowing and stopped: the connection is `disconnected` or
+   * `failed` while ICE is restarted. The tile stays (its last frame) with a notice.
+   */
+  get mediaInterrupted(): boolean {
+    return this.stream !== null && (this.connectionState === "disconnected" || this.connectionState === "failed");
+  }
+
   /** Close the current link and forget what belonged to it. */
   closeLink(): void {
     this.link?.close();

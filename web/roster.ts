@@ -7,6 +7,13 @@ import type { Participant } from "../worker/protocol.ts";
 /** A participant as the element exposes it: in group mode each remote one carries its own code. */
 export interface CallParticipant extends Participant {
   verificationCode?: string;
+  /** Their line to the service dropped; they are still in the call and may well still be heard and seen. */
+  reconnecting?: true;
+}
+
+/** `list` with everyone in `away` marked as reconnecting. */
+export function withReconnecting(list: readonly CallParticipant[], away: ReadonlySet<string>): CallParticipant[] {
+  return list.map((p) => (away.has(p.id) ? { ...p, reconnecting: true } : p));
 }
 
 export function withParticipant<T extends Participant>(list: readonly T[], participant: T): T[] {

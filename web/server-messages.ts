@@ -4,11 +4,23 @@
  */
 import { CloseCode, type ServerMessage } from "../worker/protocol.ts";
 
-const serverTypes = new Set(["lobby", "welcome", "knock", "lobby-left", "peer-joined", "peer-left", "signal", "error", "ended"]);
+/**
+ * Someone's line to the service dropped (`peer-away`) or came back within
+ * the grace (`peer-back`): not a departure, their media may still flow.
+ */
+export type PresenceMessage = { type: "peer-away"; id: string } | { type: "peer-back"; id: string };
+
+/** Every frame the element acts on. */
+export type IncomingMessage = ServerMessage | PresenceMessage;
+
+const serverTypes = new Set(["lobby", "welcome", "knock", "lobby-left", "peer-joined", "peer-left", "peer-away", "peer-back", "signal", "error", "ended"]);
+
+/** The service's answer to our keep-alive `ping`. */
+export const PONG = "pong";
 
 /** A server message, or `null` for `pong` and for anything malformed. */
-export function parseServerMessage(text: string): ServerMessage | null {
-  if (text === "pong") return null;
+export function parseServerMessage(text: string): IncomingMessage | null {
+  if (text === PONG) return null;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -18,7 +30,7 @@ export function parseServerMessage(text: string): ServerMessage | null {
   if (typeof value !== "object" || value === null) return null;
   const type = (value as { type?: unknown }).type;
   if (typeof type !== "string" || !serverTypes.has(type)) return null;
-  return value as ServerMessage;
+  return value as IncomingMessage;
 }
 
 /** What the element does when the socket closes with `code`. */

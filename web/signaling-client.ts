@@ -5,12 +5,15 @@
  * reconnects (reconnect-policy.ts): token holders present their token
  * again, guests their `resume`. Where the resume is kept is the call
  * session's business (tab memory); this client only reads and updates it.
+ * A socket that goes silent (heartbeat.ts) counts as dropped, and the
+ * browser's `online` event ends the wait before the next attempt at once.
  */
-import type { ClientMessage, ErrorBody, JoinResponse, ServerMessage } from "../worker/protocol.ts";
+import type { ClientMessage, ErrorBody, JoinResponse } from "../worker/protocol.ts";
 import { apiUrl, webSocketUrl } from "./api-url.ts";
 import { CallError } from "./call-error.ts";
+import { Heartbeat } from "./heartbeat.ts";
 import { delayBeforeAttempt, isWorthRetrying } from "./reconnect-policy.ts";
-import { closeOutcome, parseServerMessage, type CloseOutcome } from "./server-messages.ts";
+import { closeOutcome, parseServerMessage, PONG, type CloseOutcome, type IncomingMessage } from "./server-messages.ts";
 
 export type Credential = { token: string } | { code: string };
 
@@ -26,7 +29,7 @@ export interface SignalingOptions {
   consultation: string;
   credential: Credential;
   resume: ResumeMemory;
-  onMessage(message: ServerMessage): void;
+  onMessage(message: IncomingMessage): void;
   /** The socket dropped and we are trying to get back in. */
   onReconnecting(): void;
   /** For good: `ended`/`denied`/`replaced`/`policy` by close code, or an error that ends the attempt. */
@@ -34,12 +37,12 @@ export interface SignalingOptions {
   onFailed(error: CallError): void;
 }
 
-/** Keep-alive below common proxy idle timeouts; the server answers without waking the object. */
-const PING_INTERVAL_MS = 20_000;
-
 export class SignalingClient {
   #socket: WebSocket | null = null;
-  #pingTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #heartbeat = new Heartbeat({
+    ping: () => this.#socket?.send("ping"),
+    silent: () => this.#dropSilentSocket(),
+  });
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #closedForGood = false;
@@ -50,6 +53,7 @@ export class SignalingClient {
 
   constructor(options: SignalingOptions) {
     this.#options = options;
+    globalThis.addEventListener?.("online", this.#onOnline);
   }
 
   get isOpen(): boolean {
@@ -84,8 +88,9 @@ export class SignalingClient {
   /** Close for good: no reconnection, and no resume remembered from an answer still on its way. */
   close(): void {
     this.#closedForGood = true;
-    clearInterval(this.#pingTimer);
+    this.#heartbeat.stop();
     clearTimeout(this.#retryTimer);
+    globalThis.removeEventListener?.("online", this.#onOnline);
     this.#socket?.close(1000, "left");
     this.#socket = null;
   }
@@ -137,14 +142,12 @@ export class SignalingClient {
       socket.addEventListener("open", () => {
         opened = true;
         this.#attempt = 0;
-        clearInterval(this.#pingTimer);
-        this.#pingTimer = setInterval(() => {
-          if (socket.readyState === WebSocket.OPEN) socket.send("ping");
-        }, PING_INTERVAL_MS);
+        this.#heartbeat.start();
         resolve();
       });
       socket.addEventListener("message", (event) => {
         if (socket !== this.#socket || typeof event.data !== "string") return;
+        this.#heartbeat.heard();
         const message = parseServerMessage(event.data);
         if (message) this.#options.onMessage(message);
       });
@@ -152,7 +155,7 @@ export class SignalingClient {
         // Before it opened, whoever waits must hear, also when close() gave it up.
         if (!opened) reject(new CallError("network", "The connection to the service could not be opened."));
         if (socket !== this.#socket) return;
-        clearInterval(this.#pingTimer);
+        this.#heartbeat.stop();
         this.#socket = null;
         if (opened) this.#onSocketClosed(event.code);
       });
@@ -173,6 +176,28 @@ export class SignalingClient {
     this.#scheduleReconnect();
   }
 
+  /**
+   * No answer to our pings: the socket is as good as closed, though the
+   * browser may take minutes to say so. Give it up (its late close event is
+   * ignored) and get back in as after any drop.
+   */
+  #dropSilentSocket(): void {
+    const socket = this.#socket;
+    if (!socket || this.#closedForGood) return;
+    this.#socket = null;
+    socket.close(4000, "no pong");
+    this.#options.onReconnecting();
+    this.#scheduleReconnect();
+  }
+
+  /** The browser is back online: try now rather than at the end of the current wait. */
+  readonly #onOnline = (): void => {
+    if (this.#closedForGood || this.#socket || this.#retryTimer === undefined) return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    void this.#reconnect();
+  };
+
   #scheduleReconnect(): void {
     const delay = delayBeforeAttempt(this.#attempt++);
     if (delay === null) {
@@ -180,7 +205,10 @@ export class SignalingClient {
       this.#options.onFailed(new CallError("network", "The connection was lost and could not be restored."));
       return;
     }
-    this.#retryTimer = setTimeout(() => void this.#reconnect(), delay);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.#reconnect();
+    }, delay);
   }
 
   async #reconnect(): Promise<void> {

@@ -28,6 +28,11 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** A service a fault test can kill outright (`SIGKILL`, no goodbye to anyone), to start it again on the same port. */
+export interface Killable extends Running {
+  kill(): Promise<void>;
+}
+
 function startProcess(command: string, args: string[], ready: RegExp, what: string, timeoutMs = 60_000) {
   const child = spawn(command, args, { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } });
   let output = "";
@@ -48,6 +53,17 @@ function startProcess(command: string, args: string[], ready: RegExp, what: stri
     });
   });
   return { child, started, output: () => output };
+}
+
+async function killProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    return;
+  }
+  await exited;
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
@@ -77,7 +93,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
  * nothing but loopback can be relayed to, and the relay test shows the
  * hardened file still carries a call.
  */
-export async function startCoturn(port: number): Promise<Running> {
+export async function startCoturn(port: number): Promise<Killable> {
   const { child, started } = startProcess(
     "turnserver",
     [
@@ -108,12 +124,20 @@ export async function startCoturn(port: number): Promise<Running> {
     15_000,
   );
   await started;
-  return { stop: () => stopProcess(child) };
+  return { stop: () => stopProcess(child), kill: () => killProcess(child) };
 }
 
-/** `wrangler dev` with the demo issuer on, as `npm start` runs it. */
-export async function startWorker(port: number, vars: Record<string, string>): Promise<Running & { logs: () => string }> {
-  const persist = mkdtempSync(join(tmpdir(), "samtale-e2e-"));
+/**
+ * `wrangler dev` with the demo issuer on, as `npm start` runs it. Started
+ * again with the same `persistTo` (and port), it finds the consultations of
+ * before, as a restarted runtime would.
+ */
+export async function startWorker(
+  port: number,
+  vars: Record<string, string>,
+  persistTo?: string,
+): Promise<Killable & { logs: () => string; persistTo: string }> {
+  const persist = persistTo ?? mkdtempSync(join(tmpdir(), "samtale-e2e-"));
   const varArgs = Object.entries(vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]);
   const { child, started, output } = startProcess(
     join(process.cwd(), "node_modules/.bin/wrangler"),
@@ -123,7 +147,7 @@ export async function startWorker(port: number, vars: Record<string, string>): P
     90_000,
   );
   await started;
-  return { stop: () => stopProcess(child), logs: output };
+  return { stop: () => stopProcess(child), kill: () => killProcess(child), logs: output, persistTo: persist };
 }
 
 /**

@@ -139,6 +139,26 @@ describe("the call session's reducer", () => {
     expect(calls.slice(-4)).toEqual(["participants", "joined g", "participants", "left g"]);
   });
 
+  it("keeps someone whose line dropped in the call, connection and all, shown as away until they are back", async () => {
+    const { session } = await joined();
+    session.receive(welcome(host, [host, guest]));
+    session.receive({ type: "peer-away", id: "g" });
+    session.receive({ type: "peer-away", id: "stranger" });
+    expect(session.roster).toEqual([host, guest]);
+    expect([...session.away]).toEqual(["g"]);
+    expect(peers.remove).not.toHaveBeenCalled();
+    expect(calls).not.toContain("left g");
+    session.receive({ type: "peer-back", id: "g" });
+    expect([...session.away]).toEqual([]);
+    expect(peers.remove).not.toHaveBeenCalled();
+    expect(peers.add).not.toHaveBeenCalled();
+    // Gone for good after the grace: peer-left still closes.
+    session.receive({ type: "peer-away", id: "g" });
+    session.receive({ type: "peer-left", id: "g" });
+    expect(peers.remove).toHaveBeenCalledWith("g");
+    expect([...session.away]).toEqual([]);
+  });
+
   it("hands the mesh signals from admitted people only", async () => {
     const { session } = await joined();
     session.receive(welcome(host, [host, guest]));

@@ -66,6 +66,7 @@ function newMesh() {
       codesChanged: () => events.push("codes"),
       chat: (peer, text) => events.push(`chat ${peer.id} ${text}`),
       sharingStarted: () => events.push("sharing"),
+      mediaInterrupted: (interrupted) => events.push(`interrupted ${interrupted}`),
     },
     keyStore: { load: async () => keys, save: async () => {}, delete: async () => void (keys.pins = {}) },
     createLink: (options) => {
@@ -154,6 +155,40 @@ describe("the peer mesh's hello and offer decisions", () => {
     expect(linkTo("b").closed).toBe(true);
     expect(mesh.remotes[0]!.link).toBeNull();
     expect(events).toEqual(["failed b no match"]);
+  });
+
+  it("keeps every working connection through a welcome after our own reconnect, and greets only where the link failed", async () => {
+    mesh.restart(ana, [ana, bo, cy], [], group);
+    mesh.receive("b", { hello: true });
+    mesh.receive("c", { hello: true });
+    await linkTo("b").connect();
+    await linkTo("c").connect();
+    linkTo("c").options.onConnectionState("failed");
+    const [toBo, toCy] = [linkTo("b"), linkTo("c")];
+    sent = [];
+    mesh.restart(ana, [ana, bo, cy], [], group);
+    expect(toBo.closed).toBe(false);
+    expect(mesh.remotes.find((p) => p.id === "b")!.link).toBe(toBo);
+    expect(toCy.closed).toBe(true);
+    expect(sent).toEqual([["c", { hello: true }]]);
+    // Someone who left while we were away is not in the welcome.
+    mesh.restart(ana, [ana, cy], [], group);
+    expect(toBo.closed).toBe(true);
+    expect(mesh.remotes.map((p) => p.id)).toEqual(["c"]);
+  });
+
+  it("tells once when media stops on a connection that was up, and once when it is back", async () => {
+    mesh.restart(ana, [ana, bo], [], pair);
+    mesh.receive("b", { hello: true });
+    linkTo("b").options.onRemoteMedia({} as MediaStream);
+    await linkTo("b").connect();
+    linkTo("b").options.onConnectionState("disconnected");
+    linkTo("b").options.onConnectionState("failed");
+    expect(mesh.mediaInterrupted).toBe(true);
+    expect(mesh.remotes[0]!.mediaInterrupted).toBe(true);
+    await linkTo("b").connect();
+    expect(mesh.mediaInterrupted).toBe(false);
+    expect(events.filter((e) => e.startsWith("interrupted"))).toEqual(["interrupted true", "interrupted false"]);
   });
 
   it("closes the link of someone who left or came back on a new page", () => {

@@ -36,6 +36,8 @@ export class SamtaleConnectionIndicator extends LitElement {
   ];
 
   @property({ attribute: false }) quality: ConnectionQuality | null = null;
+  /** Media stopped arriving on a connection that was up; the figures of before would be a lie. */
+  @property({ type: Boolean }) interrupted = false;
 
   constructor() {
     super();
@@ -43,6 +45,9 @@ export class SamtaleConnectionIndicator extends LitElement {
   }
 
   override render() {
+    if (this.interrupted) {
+      return html`<span class="dot poor" aria-hidden="true"></span><span>${msg("Sound and video interrupted. Restoring the connection…", { id: "connection.interrupted" })}</span>`;
+    }
     const quality = this.quality;
     if (!quality || quality.path === "unknown") return nothing;
     const poor = (quality.rttMs ?? 0) > SLOW_RTT_MS || (quality.lossPercent ?? 0) > HIGH_LOSS_PERCENT;

@@ -1,6 +1,7 @@
 import { msg, updateWhenLocaleChanges } from "@lit/localize";
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { property, query } from "lit/decorators.js";
+import { live } from "lit/directives/live.js";
 import { defineOnce } from "../define.ts";
 import type { LocalMedia, MediaProblem } from "../media-devices.ts";
 import { playTestSound } from "../sounds.ts";
@@ -129,7 +130,7 @@ export class SamtaleDeviceCheck extends LitElement {
       <div class="layout">
         <div class="preview">
           ${showVideo
-            ? html`<video part="local-video" .srcObject=${stream} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`
+            ? html`<video part="local-video" .srcObject=${live(stream)} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`
             : media?.starting
               ? html`<p role="status">${msg("Starting your camera…", { id: "check.starting" })}</p>`
               : html`<p>${msg("Camera is off", { id: "check.camera-off" })}</p>`}

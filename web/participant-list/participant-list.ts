@@ -62,6 +62,7 @@ export class SamtaleParticipantList extends LitElement {
               ${person.role === "host" ? msg("Host", { id: "role.host" }) : msg("Guest", { id: "role.guest" })} ·
               ${person.verified === "token" ? msg("verified by login", { id: "verified.token" }) : msg("verified by code", { id: "verified.code" })}
             </div>
+            ${person.reconnecting ? html`<div class="details reconnecting">${msg("Reconnecting…", { id: "participants.reconnecting" })}</div>` : nothing}
             ${person.verificationCode
               ? html`<div class="details">${msg("Verification code", { id: "verification.label" })}: <span class="code">${person.verificationCode}</span></div>`
               : nothing}

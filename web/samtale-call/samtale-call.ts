@@ -1,6 +1,7 @@
 import { msg, str, updateWhenLocaleChanges } from "@lit/localize";
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
+import { live } from "lit/directives/live.js";
 import { repeat } from "lit/directives/repeat.js";
 import type { Participant, Policy } from "../../worker/protocol.ts";
 import { CallError } from "../call-error.ts";
@@ -17,7 +18,8 @@ import { activeLocale, useLocale } from "../localization.ts";
 import { LocalMedia } from "../media-devices.ts";
 import "../participant-list/participant-list.ts";
 import { PeerMesh } from "../peer-mesh.ts";
-import type { CallParticipant } from "../roster.ts";
+import type { RemotePeer } from "../remote-peer.ts";
+import { withReconnecting, type CallParticipant } from "../roster.ts";
 import { playKnockCue } from "../sounds.ts";
 import { controlStyles } from "../theme.ts";
 import { samtaleEvent, type SamtaleEventDetails, type SamtaleEventName } from "./events.ts";
@@ -101,6 +103,12 @@ export class SamtaleCall extends LitElement {
       codesChanged: () => this.#participantsChanged(),
       chat: (peer, text) => this.#announce(msg(str`Message from ${displayName(peer.participant)}: ${text}`, { id: "announce.chat" })),
       sharingStarted: () => this.#announce(msg("You are sharing your screen.", { id: "announce.sharing" })),
+      mediaInterrupted: (interrupted) =>
+        this.#announce(
+          interrupted
+            ? msg("Sound and video interrupted. Restoring the connection…", { id: "connection.interrupted" })
+            : msg("Sound and video are back.", { id: "announce.media-back" }),
+        ),
     },
   });
   readonly #session: CallSession = new CallSession(this, {
@@ -235,7 +243,7 @@ export class SamtaleCall extends LitElement {
 
   /** The one place `samtale-participants` is fired: the roster changed, or a group code came or went. */
   #participantsChanged(): void {
-    this.#shownParticipants = this.#mesh.withCodes(this.#session.roster);
+    this.#shownParticipants = withReconnecting(this.#mesh.withCodes(this.#session.roster), this.#session.away);
     this.#emit("samtale-participants", { participants: this.#shownParticipants });
   }
 
@@ -293,26 +301,25 @@ export class SamtaleCall extends LitElement {
     return lobbyView(hostDisplayName(this.#session.hostName), this.#localVideo("lobby-self"), () => void this.leave());
   }
 
+  /** Your camera; `live`: a re-render must not reload it (see `#remoteTile`). */
   #localVideo(className: string) {
     if (!this.#media.videoTrack || !this.#media.cameraOn) return nothing;
-    return html`<video part="local-video" class=${className} .srcObject=${this.#media.stream} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`;
+    return html`<video part="local-video" class=${className} .srcObject=${live(this.#media.stream)} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`;
   }
 
   #renderCall() {
     const { isHost, roster, policy, you } = this.#session;
     const names = new Map(roster.map((p) => [p.id, displayName(p)]));
-    // One video per remote whose media is up: no black boxes for a peer still connecting or gone.
-    const remotes = this.#mesh.remotes.filter((peer) => peer.mediaUp);
+    // One video per remote whose media is up: no black boxes for a peer still
+    // connecting or gone. An interrupted one keeps its tile (and its last
+    // frame) with a notice, so nobody reads the break as the others leaving.
+    const remotes = this.#mesh.remotes.filter((peer) => peer.mediaUp || peer.mediaInterrupted);
     return html`<div class="call">
       ${this.#session.state === "reconnecting" ? reconnectingBanner() : nothing}
       <div class="stage">
         ${remotes.length === 0
-          ? html`<p class="alone">${msg("Waiting for the others to join…", { id: "call.alone" })}</p>`
-          : repeat(
-              remotes,
-              (peer) => peer.id,
-              (peer) => html`<video part="remote-video" class="remote" .srcObject=${peer.stream} autoplay playsinline aria-label=${displayName(peer.participant)}></video>`,
-            )}
+          ? html`<p class="alone">${roster.length > 1 ? msg("Connecting to the others…", { id: "call.connecting-media" }) : msg("Waiting for the others to join…", { id: "call.alone" })}</p>`
+          : repeat(remotes, (peer) => peer.id, (peer) => this.#remoteTile(peer))}
         ${this.#localVideo("self")}
       </div>
       ${this.#renderControls(isHost)}
@@ -333,6 +340,26 @@ export class SamtaleCall extends LitElement {
     </div>`;
   }
 
+  /**
+   * One remote person's video. Keyed by person in a `repeat`, so the same
+   * `<video>` lives as long as they do. Lit commits an object-valued
+   * property on every render (it cannot know the object did not change), and
+   * setting `srcObject`, even to the same stream, reloads the video: `live`
+   * sets it only when the stream itself changes, so re-renders (the quality
+   * indicator's, every few seconds) never restart playback.
+   */
+  #remoteTile(peer: RemotePeer) {
+    const notice = peer.mediaInterrupted
+      ? msg("Sound and video interrupted. Restoring the connection…", { id: "connection.interrupted" })
+      : this.#session.away.has(peer.id)
+        ? msg("Reconnecting…", { id: "participants.reconnecting" })
+        : null;
+    return html`<div class="tile">
+      <video part="remote-video" class="remote" .srcObject=${live(peer.stream)} autoplay playsinline aria-label=${displayName(peer.participant)}></video>
+      ${notice ? html`<p class="tile-notice">${notice}</p>` : nothing}
+    </div>`;
+  }
+
   #renderControls(isHost: boolean) {
     const canShare = typeof navigator.mediaDevices?.getDisplayMedia === "function";
     return html`<div class="controls" part="controls" role="toolbar" aria-label=${msg("Call controls", { id: "controls.label" })}>
@@ -347,7 +374,7 @@ export class SamtaleCall extends LitElement {
             ${msg("Share screen", { id: "controls.share" })}
           </button>`
         : nothing}
-      <samtale-connection-indicator .quality=${this.#mesh.quality}></samtale-connection-indicator>
+      <samtale-connection-indicator .quality=${this.#mesh.quality} ?interrupted=${this.#mesh.mediaInterrupted}></samtale-connection-indicator>
       ${isHost
         ? html`<button type="button" class="danger end" @click=${() => void this.end().catch(() => undefined)}>${msg("End consultation", { id: "controls.end" })}</button>`
         : html`<button type="button" class="danger end" @click=${() => void this.leave().catch(() => undefined)}>${msg("Leave", { id: "controls.leave" })}</button>`}

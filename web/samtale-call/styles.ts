@@ -70,9 +70,23 @@ export const callStyles = css`
     border-radius: calc(var(--samtale-radius) / 1.5);
     background: #000;
   }
+  .tile {
+    position: relative;
+  }
   .remote {
     aspect-ratio: 16 / 9;
     object-fit: contain;
+  }
+  .tile-notice {
+    position: absolute;
+    left: 0.5rem;
+    right: 0.5rem;
+    bottom: 0.5rem;
+    margin: 0;
+    padding: 0.25rem 0.5rem;
+    border-radius: calc(var(--samtale-radius) / 2);
+    background: rgba(0, 0, 0, 0.75);
+    color: #ffffff;
   }
   .self {
     position: absolute;
