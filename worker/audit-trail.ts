@@ -1,5 +1,6 @@
 import type { Env } from "./env.ts";
 import type { AuditEvent, AuditEventType, AuditParticipant, AuditVerification, EndReason } from "./protocol.ts";
+import { logWarning } from "./log.ts";
 
 /**
  * The audit trail in D1: appending events to a per-issuer hash chain, and
@@ -71,7 +72,7 @@ export async function openAuditTrail(env: Env): Promise<AuditTrail | null> {
   if (!secret) {
     if (!warnedDisabled) {
       warnedDisabled = true;
-      console.warn(JSON.stringify({ event: "audit_disabled", message: "AUDIT_KEY is not set: no audit trail is kept." }));
+      logWarning("audit.disabled", { message: "AUDIT_KEY is not set: no audit trail is kept." });
     }
     return null;
   }

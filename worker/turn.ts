@@ -1,6 +1,7 @@
 import type { Config } from "./config.ts";
 import type { Env } from "./env.ts";
 import type { IceServer } from "./protocol.ts";
+import { describeError, logError } from "./log.ts";
 
 /**
  * The longest a TURN credential lives. A credential cannot be revoked once
@@ -82,7 +83,7 @@ async function cloudflareTurnServers(keyId: string, apiToken: string, expiresAt:
   } catch (error) {
     // The call still works directly or through STUN; a missing relay is
     // better than no call at all. A timeout lands here too.
-    console.error("TURN credentials unavailable", error);
+    logError("turn.unavailable", { error: describeError(error) });
     return [];
   }
 }
