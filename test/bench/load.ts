@@ -62,11 +62,13 @@ const PONG_TIMEOUT_MS = 10_000;
 /** Objects with nothing to do hibernate after about 10 s; give them a little more. */
 const HIBERNATE_MS = 15_000;
 const SIGNALS_PER_SECOND = 20;
-const SIGNAL_STEPS = [25, 50, 100, 200];
+/** Rising steps, so that the floor's saturation point falls between two of them. */
+const SIGNAL_STEPS = [1, 10, 25, 50, 100, 200];
 /** Longest wait for a saturated relay's backlog before the next step. */
-const SETTLE_MAX_MS = 10_000;
+const SETTLE_MAX_MS = 5_000;
 
-const command = `npm run load -- ${process.argv.slice(2).join(" ")}`.trim();
+const args = process.argv.slice(2).join(" ");
+const command = process.env.npm_lifecycle_event === "load" ? `npm run load${args ? ` -- ${args}` : ""}` : `node test/bench/load.ts ${args}`.trim();
 const startedAt = performance.now();
 const elapsed = () => (performance.now() - startedAt) / 1000;
 const progress = (line: string) => console.error(`[${elapsed().toFixed(0).padStart(4)} s] ${line}`);
@@ -127,7 +129,7 @@ async function connectConsultations(relay: Relay, count: number): Promise<{ pair
       const reason = String(error instanceof Error ? error.message : error).slice(0, 80);
       failures.set(reason, (failures.get(reason) ?? 0) + 1);
     }
-    if ((index + 1) % 100 === 0) progress(`  ${index + 1} of ${count} started`);
+    if ((index + 1) % 100 === 0) progress(`  ${index + 1} of ${count} done`);
   });
   return { pairs, failures };
 }
