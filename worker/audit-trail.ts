@@ -1,6 +1,6 @@
 import type { Env } from "./env.ts";
-import type { AuditEvent, AuditEventType, AuditParticipant, AuditVerification, EndReason } from "./protocol.ts";
 import { logWarning } from "./log.ts";
+import type { AuditEvent, AuditEventType, AuditParticipant, AuditVerification, EndReason } from "./protocol.ts";
 
 /**
  * The audit trail in D1: appending events to a per-issuer hash chain, and

@@ -1,9 +1,9 @@
 import { openAuditTrail, type NewAuditEvent } from "./audit-trail.ts";
 import type { Env } from "./env.ts";
 import { subjectOfKey } from "./identity.ts";
+import { describeError, log, logError } from "./log.ts";
 import type { AuditEventType, AuditParticipant, EndReason, Invite, Participant, WebhookBody, WebhookType } from "./protocol.ts";
 import { produceWebhook } from "./webhooks.ts";
-import { describeError, log, logError } from "./log.ts";
 
 /**
  * What happens in a consultation, told to the audit trail and the partner's

@@ -8,11 +8,11 @@ import { splitCredential } from "./credentials.ts";
 import { mintDevToken, parseDevTokenRequest } from "./dev-issuer.ts";
 import type { Env } from "./env.ts";
 import { ApiError, unwrap } from "./errors.ts";
+import { log, logError } from "./log.ts";
 import { isAllowedOrigin, preflight, withCors } from "./origins.ts";
 import { serveAsset } from "./pages.ts";
 import type { CreateConsultationResponse } from "./protocol.ts";
 import { errorResponse, json, withNoStore, withSecurityHeaders } from "./responses.ts";
-import { log, logError } from "./log.ts";
 
 type Args = [Env, ExecutionContext, Config];
 

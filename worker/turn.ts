@@ -1,7 +1,7 @@
 import type { Config } from "./config.ts";
 import type { Env } from "./env.ts";
-import type { IceServer } from "./protocol.ts";
 import { describeError, logError } from "./log.ts";
+import type { IceServer } from "./protocol.ts";
 
 /**
  * The longest a TURN credential lives. A credential cannot be revoked once

@@ -1,7 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import type { Env } from "./env.ts";
-import { webhookTarget, type WebhookMessage } from "./webhooks.ts";
 import { describeError, logWarning } from "./log.ts";
+import { webhookTarget, type WebhookMessage } from "./webhooks.ts";
 
 /**
  * The WEBHOOKS queue's consumer: one signed POST per message (Standard

@@ -1,6 +1,6 @@
 import type { Env } from "./env.ts";
-import type { WebhookBody } from "./protocol.ts";
 import { logError } from "./log.ts";
+import type { WebhookBody } from "./protocol.ts";
 
 /**
  * Webhooks to the partner, producing side: each event becomes one message
