@@ -1,5 +1,6 @@
 import { auditRetentionDays } from "./audit-trail.ts";
 import type { Env } from "./env.ts";
+import { log } from "./log.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -33,6 +34,6 @@ export async function purgeExpiredAuditEvents(env: Env, now: number): Promise<vo
       ),
       env.AUDIT.prepare("DELETE FROM audit_events WHERE issuer = ? AND seq <= ?").bind(issuer, lastPurged.seq),
     ]);
-    console.log(JSON.stringify({ event: "audit_purged", issuer, events: deleted?.meta.changes ?? 0, before: new Date(cutoff).toISOString() }));
+    log("audit.purged", { issuer, events: deleted?.meta.changes ?? 0, before: new Date(cutoff).toISOString() });
   }
 }

@@ -1,4 +1,5 @@
 import type { Env } from "./env.ts";
+import { logWarning } from "./log.ts";
 import type { AuditEvent, AuditEventType, AuditParticipant, AuditVerification, EndReason } from "./protocol.ts";
 
 /**
@@ -71,7 +72,7 @@ export async function openAuditTrail(env: Env): Promise<AuditTrail | null> {
   if (!secret) {
     if (!warnedDisabled) {
       warnedDisabled = true;
-      console.warn(JSON.stringify({ event: "audit_disabled", message: "AUDIT_KEY is not set: no audit trail is kept." }));
+      logWarning("audit.disabled", { message: "AUDIT_KEY is not set: no audit trail is kept." });
     }
     return null;
   }

@@ -15,6 +15,7 @@ import { DEV_ISSUER, DEV_KEY_ID, devPublicKey } from "./dev-issuer.ts";
 import type { Env } from "./env.ts";
 import { ApiError } from "./errors.ts";
 import type { Identity } from "./identity.ts";
+import { describeError, logError } from "./log.ts";
 
 /** The contract's clock tolerance, and the longest a token may still live. */
 const CLOCK_TOLERANCE_SECONDS = 60;
@@ -68,7 +69,7 @@ function partnerKeys(env: Env, config: Config): JWTVerifyGetKey {
     try {
       return createLocalJWKSet(JSON.parse(env.AUTH_JWKS));
     } catch {
-      console.error("AUTH_JWKS is not a valid JWKS");
+      logError("auth.jwks_invalid", { message: "AUTH_JWKS is not a valid JWKS." });
       throw new ApiError("unauthorized", "The deployment's key set is not usable.");
     }
   }
@@ -95,7 +96,7 @@ function reportingUnreachable(keySet: JWTVerifyGetKey): JWTVerifyGetKey {
       return await keySet(header, token);
     } catch (error) {
       if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) throw error;
-      console.error("the partner's key set (AUTH_JWKS_URL) could not be fetched", error);
+      logError("auth.jwks_unreachable", { error: describeError(error) });
       throw new ApiError("unavailable", "The keys that verify sign-ins cannot be fetched right now. Try again shortly.");
     }
   };

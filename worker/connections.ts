@@ -1,5 +1,6 @@
 import { parseClientMessage } from "./client-messages.ts";
 import { FloodGuard, isOversized, type RefusalRecord } from "./flood-guard.ts";
+import { logWarning } from "./log.ts";
 import { CloseCode, type ClientMessage, type ErrorCode, type ServerMessage } from "./protocol.ts";
 
 /**
@@ -123,6 +124,10 @@ export class Connections {
   /** Refuses one message; a socket that keeps on being refused is closed. */
   private refuse(socket: WebSocket, { memberId, guard }: SocketState, code: ErrorCode, message: string): undefined {
     if (guard.strike()) {
+      // Frames already under way keep striking: say it once, when it closes.
+      if (socket.readyState === WebSocket.OPEN) {
+        logWarning("socket.closed", { consultation: this.ctx.id.toString(), code: CloseCode.policy, reason: "too many refused messages" });
+      }
       closeQuietly(socket, CloseCode.policy, "too many refused messages");
       return undefined;
     }

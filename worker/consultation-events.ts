@@ -1,6 +1,7 @@
 import { openAuditTrail, type NewAuditEvent } from "./audit-trail.ts";
 import type { Env } from "./env.ts";
 import { subjectOfKey } from "./identity.ts";
+import { describeError, log, logError } from "./log.ts";
 import type { AuditEventType, AuditParticipant, EndReason, Invite, Participant, WebhookBody, WebhookType } from "./protocol.ts";
 import { produceWebhook } from "./webhooks.ts";
 
@@ -63,6 +64,9 @@ export class ConsultationEvents {
 
   async record(event: CallEvent): Promise<void> {
     const at = Date.now();
+    // The operator's view of a consultation's life: its id and why it ended, nobody in it.
+    if (event.type === "created") log("consultation.created", { consultation: this.ctx.id.toString() });
+    if (event.type === "ended") log("consultation.ended", { consultation: this.ctx.id.toString(), reason: event.reason });
     const record = await this.update(event, at);
     if (!record) return;
     const consultation = this.ctx.id.toString();
@@ -105,9 +109,7 @@ export class ConsultationEvents {
       const trail = await openAuditTrail(this.env);
       await trail?.append(issuer, event);
     } catch (error) {
-      console.error(
-        JSON.stringify({ event: "audit_write_failed", type: event.type, consultation: event.consultation, error: String(error) }),
-      );
+      logError("audit.write_failed", { consultation: event.consultation, type: event.type, error: describeError(error) });
     }
   }
 
@@ -122,9 +124,7 @@ export class ConsultationEvents {
     try {
       await produceWebhook(this.env, { type: WEBHOOK_TYPES[event.type], timestamp: new Date(audit.at).toISOString(), data });
     } catch (error) {
-      console.error(
-        JSON.stringify({ event: "webhook_enqueue_failed", type: event.type, consultation: audit.consultation, error: String(error) }),
-      );
+      logError("webhook.enqueue_failed", { consultation: audit.consultation, type: event.type, error: describeError(error) });
     }
   }
 }

@@ -1,4 +1,5 @@
 import { ApiError } from "./errors.ts";
+import { describeError, logError } from "./log.ts";
 
 /** JSON answers with the contract's content type. */
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
@@ -14,7 +15,7 @@ export function json(body: unknown, status = 200, headers?: HeadersInit): Respon
  */
 export function errorResponse(error: unknown): Response {
   if (error instanceof ApiError) return json(error.toBody(), error.status);
-  console.error("unexpected error", error);
+  logError("request.failed", { error: describeError(error) });
   return json({ error: "internal", message: "Something went wrong on our side." }, 500);
 }
 

@@ -8,6 +8,7 @@ import { splitCredential } from "./credentials.ts";
 import { mintDevToken, parseDevTokenRequest } from "./dev-issuer.ts";
 import type { Env } from "./env.ts";
 import { ApiError, unwrap } from "./errors.ts";
+import { log, logError } from "./log.ts";
 import { isAllowedOrigin, preflight, withCors } from "./origins.ts";
 import { serveAsset } from "./pages.ts";
 import type { CreateConsultationResponse } from "./protocol.ts";
@@ -75,18 +76,16 @@ router
     return json(unwrap(await consultationStub(env, config, request.params.id).join(who)));
   })
 
-  .get("/api/v1/consultations/:id/ws", (request, env, _ctx, config) => {
-    // Every refusal is an HTTP error before the upgrade. What the worker can
-    // check, it checks here, before any Durable Object is woken.
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      throw new ApiError("invalid_request", "This endpoint only speaks WebSocket.", 426);
+  .get("/api/v1/consultations/:id/ws", async (request, env, _ctx, config) => {
+    const response = await openSocket(request, env, config).catch(errorResponse);
+    if (response.status !== 101) {
+      // Only a well-formed id is logged: the path is the client's text.
+      const id = request.params.id;
+      const consultation = id && /^[0-9a-f]{64}$/.test(id) ? id : undefined;
+      const { error } = (await response.clone().json().catch(() => ({}))) as { error?: string };
+      log("socket.refused", { consultation, status: response.status, error });
     }
-    if (!isAllowedOrigin(request.headers.get("origin"), request, config)) {
-      throw new ApiError("forbidden", "This origin may not open a consultation socket.");
-    }
-    const ticket = new URL(request.url).searchParams.get("ticket");
-    if (!ticket || !splitCredential(ticket)) throw new ApiError("unauthorized", "A valid ticket is required.");
-    return consultationStub(env, config, request.params.id).fetch(request);
+    return response;
   })
 
   // The audit trail, for the partner's auditor (audit-api.ts).
@@ -129,8 +128,25 @@ export async function handle(request: Request, env: Env, ctx: ExecutionContext):
  * log, and no half-checked setting ever reaches a header.
  */
 function refuseToRun(problems: string[]): Response {
-  console.error("Samtale refuses to run with this configuration:", problems.join(" "));
+  logError("config.refused", { problems: problems.join(" ") });
   return json({ error: "internal", message: `This deployment is misconfigured. ${problems.join(" ")}` }, 500);
+}
+
+/**
+ * Every refusal is an HTTP error before the upgrade. What the worker can
+ * check, it checks here, before any Durable Object is woken; the object
+ * consumes the ticket.
+ */
+async function openSocket(request: IRequest, env: Env, config: Config): Promise<Response> {
+  if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    throw new ApiError("invalid_request", "This endpoint only speaks WebSocket.", 426);
+  }
+  if (!isAllowedOrigin(request.headers.get("origin"), request, config)) {
+    throw new ApiError("forbidden", "This origin may not open a consultation socket.");
+  }
+  const ticket = new URL(request.url).searchParams.get("ticket");
+  if (!ticket || !splitCredential(ticket)) throw new ApiError("unauthorized", "A valid ticket is required.");
+  return consultationStub(env, config, request.params.id).fetch(request);
 }
 
 /** The API and the demo issuer: what browsers on allowed origins may call. */

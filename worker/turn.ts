@@ -1,5 +1,6 @@
 import type { Config } from "./config.ts";
 import type { Env } from "./env.ts";
+import { describeError, logError } from "./log.ts";
 import type { IceServer } from "./protocol.ts";
 
 /**
@@ -94,7 +95,7 @@ async function cloudflareTurnServers(keyId: string, apiToken: string, expiresAt:
   } catch (error) {
     // The call still works directly or through STUN; a missing relay is
     // better than no call at all. A timeout lands here too.
-    console.error("TURN credentials unavailable", error);
+    logError("turn.unavailable", { error: describeError(error) });
     return [];
   }
 }

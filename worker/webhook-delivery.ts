@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import type { Env } from "./env.ts";
+import { describeError, logWarning } from "./log.ts";
 import { webhookTarget, type WebhookMessage } from "./webhooks.ts";
 
 /**
@@ -49,9 +50,9 @@ async function deliver({ id, body }: WebhookMessage, url: string, signer: Webhoo
     });
     await response.body?.cancel();
     if (response.ok) return true;
-    console.warn(JSON.stringify({ event: "webhook_refused", id, type: body.type, status: response.status }));
+    logWarning("webhook.refused", { id, type: body.type, status: response.status });
   } catch (error) {
-    console.warn(JSON.stringify({ event: "webhook_failed", id, type: body.type, error: String(error) }));
+    logWarning("webhook.failed", { id, type: body.type, error: describeError(error) });
   }
   return false;
 }

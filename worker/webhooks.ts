@@ -1,4 +1,5 @@
 import type { Env } from "./env.ts";
+import { logError } from "./log.ts";
 import type { WebhookBody } from "./protocol.ts";
 
 /**
@@ -51,7 +52,7 @@ function isLoopback(hostname: string): boolean {
 function refuse(message: string): null {
   if (!warned.has(message)) {
     warned.add(message);
-    console.error(JSON.stringify({ event: "webhooks_disabled", message }));
+    logError("webhooks.disabled", { message });
   }
   return null;
 }

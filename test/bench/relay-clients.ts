@@ -28,6 +28,13 @@ export interface Side {
   onSignal: (payload: SignalPayload) => void;
   /** Messages the relay refused (Samtale's `error`, PeerServer's `ERROR`). */
   readonly refused: number;
+  /** Whether the socket is still open (no close seen). */
+  isOpen(): boolean;
+  /**
+   * Sends the text frame `ping` and says whether `pong` came back in time:
+   * Samtale's runtime answers it without waking the Durable Object.
+   */
+  ping(timeoutMs: number): Promise<boolean>;
   close(): void;
 }
 
@@ -46,12 +53,16 @@ class Line {
   private readonly waiting: { match: (m: any) => boolean; resolve: (m: any) => void }[] = [];
   private readonly backlog: any[] = [];
   onMessage: ((message: any) => void) | null = null;
+  /** Text frames that are not JSON (the runtime's `pong`). */
+  onText: (text: string) => void = () => {};
   readonly ws: WebSocket;
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
     ws.addEventListener("message", (event) => {
-      const message = JSON.parse(String(event.data));
+      const text = String(event.data);
+      if (!text.startsWith("{")) return this.onText(text);
+      const message = JSON.parse(text);
       if (this.onMessage) return this.onMessage(message);
       const index = this.waiting.findIndex((w) => w.match(message));
       if (index >= 0) this.waiting.splice(index, 1)[0]!.resolve(message);
@@ -85,10 +96,23 @@ class Line {
 
 /** A side over one line, given how to frame a payload and how to read one back. */
 function sideOf(line: Line, frame: (payload: SignalPayload) => unknown, read: (message: any) => SignalPayload | "refused" | undefined, onClose = () => {}): Side {
+  const pongs: (() => void)[] = [];
+  line.onText = (text) => {
+    if (text === "pong") pongs.shift()?.();
+  };
   const side = {
     refused: 0,
     onSignal: (_payload: SignalPayload) => {},
     send: (payload: SignalPayload) => line.send(frame(payload)),
+    isOpen: () => line.ws.readyState === WebSocket.OPEN,
+    ping: (timeoutMs: number) =>
+      new Promise<boolean>((resolve) => {
+        if (line.ws.readyState !== WebSocket.OPEN) return resolve(false);
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        // Answers come in order: each pong settles the oldest ping waiting.
+        pongs.push(() => (clearTimeout(timer), resolve(true)));
+        line.ws.send("ping");
+      }),
     close: () => {
       onClose();
       line.ws.close(1000);

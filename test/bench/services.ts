@@ -12,6 +12,8 @@ import { join } from "node:path";
 
 export interface Service {
   origin: string;
+  /** The process group leader: its tree holds the runtime (cpu-memory.ts reads it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -68,10 +70,10 @@ export async function startWrangler(config: string, port: number, vars: Record<s
     /Ready on http/,
     120_000,
   );
-  return { origin: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) };
+  return { origin: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopProcess(child) };
 }
 
 export async function startPeerServer(port: number): Promise<Service> {
   const child = await startProcess("PeerServer", process.execPath, ["test/bench/peer-server.ts", String(port)], /PeerServer ready/, 30_000);
-  return { origin: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) };
+  return { origin: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopProcess(child) };
 }
