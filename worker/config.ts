@@ -15,6 +15,8 @@ export interface Config {
   chat: boolean;
   stunUrls: string[];
   hostGraceSeconds: number;
+  /** How long an admitted participant whose connection dropped is `away` before `peer-left`. */
+  peerGraceSeconds: number;
   devAuth: boolean;
   /** `AUTH_JWKS_URL`, when it is an https: URL (see `misconfigurations`). */
   jwksUrl: URL | undefined;
@@ -38,6 +40,7 @@ export function readConfig(env: Env): Config {
     // Always at least one STUN server: an empty setting means the default.
     stunUrls: stunUrls.length ? stunUrls : [DEFAULT_STUN],
     hostGraceSeconds: wholeNumber(env.HOST_GRACE_SECONDS, 120),
+    peerGraceSeconds: wholeNumber(env.PEER_GRACE_SECONDS, 30),
     devAuth: env.DEV_AUTH === "1",
     jwksUrl: httpsUrl(env.AUTH_JWKS_URL),
   };

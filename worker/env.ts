@@ -26,6 +26,7 @@ export interface Env {
   /** Added: STUN servers offered to every admitted participant. */
   STUN_URLS?: string;
   HOST_GRACE_SECONDS?: string;
+  PEER_GRACE_SECONDS?: string;
   DEV_AUTH?: string;
   AUDIT_RETENTION_DAYS?: string;
   /** Secret: keys the digests of personal fields in the audit chain. */

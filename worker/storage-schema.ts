@@ -39,6 +39,11 @@ export interface Member {
   /** Guests: whether their one-time code has been used. */
   redeemed?: boolean;
   resumeDigest?: string;
+  /**
+   * Admitted members whose last socket dropped (any close but 1000): when.
+   * Stored, so an eviction during the grace keeps it; cleared on return.
+   */
+  awaySince?: number;
   tickets: { digest: string; expiresAt: number }[];
 }
 
