@@ -241,6 +241,9 @@ export class CallSession implements ReactiveController {
         return this.#options.events.reported(new CallError(message.code, message.message));
       case "ended":
         return this.#finish("ended", message.reason);
+      case "removed":
+        // Wire v1.1: not acted on here yet (server-messages.ts does not let it through).
+        return;
       default:
         return warnOfUnknownMessage(message);
     }

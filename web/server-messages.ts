@@ -4,14 +4,8 @@
  */
 import { CloseCode, type ServerMessage } from "../worker/protocol.ts";
 
-/**
- * Someone's line to the service dropped (`peer-away`) or came back within
- * the grace (`peer-back`): not a departure, their media may still flow.
- */
-export type PresenceMessage = { type: "peer-away"; id: string } | { type: "peer-back"; id: string };
-
 /** Every frame the element acts on. */
-export type IncomingMessage = ServerMessage | PresenceMessage;
+export type IncomingMessage = ServerMessage;
 
 const serverTypes = new Set(["lobby", "welcome", "knock", "lobby-left", "peer-joined", "peer-left", "peer-away", "peer-back", "signal", "error", "ended"]);
 

@@ -19,6 +19,8 @@ export interface Config {
   relayOnly: boolean;
   /** Whether the deployment has a TURN relay (self-hosted or Cloudflare's). */
   hasTurn: boolean;
+  /** How long an admitted participant whose connection dropped is `away` before `peer-left`. */
+  peerGraceSeconds: number;
   devAuth: boolean;
   /** `AUTH_JWKS_URL`, when it is an https: URL (see `misconfigurations`). */
   jwksUrl: URL | undefined;
@@ -44,6 +46,7 @@ export function readConfig(env: Env): Config {
     hostGraceSeconds: wholeNumber(env.HOST_GRACE_SECONDS, 120),
     relayOnly: relayOnlySetting(env) === "on",
     hasTurn: hasTurn(env),
+    peerGraceSeconds: wholeNumber(env.PEER_GRACE_SECONDS, 30),
     devAuth: env.DEV_AUTH === "1",
     jwksUrl: httpsUrl(env.AUTH_JWKS_URL),
   };

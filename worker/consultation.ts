@@ -20,6 +20,7 @@ import {
   type ServerMessage,
 } from "./protocol.ts";
 import { errorResponse } from "./responses.ts";
+import { awayDeadline, awayPastGrace, earliestAwayDeadline } from "./peer-grace.ts";
 import { randomSecret, sameDigest, sha256 } from "./secrets.ts";
 import { policyOf, toParticipant, type Member, type Meta } from "./storage-schema.ts";
 import { iceServersFor, turnOnly } from "./turn.ts";
@@ -89,7 +90,7 @@ export class Consultation extends DurableObject<Env> {
     await records.saveMember(host);
     await this.events.record({ type: "created", issuer: input.host.issuer, host });
     const invite = await this.addInvitee(records, input.invitee, input.host, input.origin, code);
-    await this.scheduleAlarm(meta);
+    await this.scheduleAlarm(records);
     return ok({ expiresAt: meta.expiresAt, invite });
   }
 
@@ -105,8 +106,8 @@ export class Consultation extends DurableObject<Env> {
     // Checked and added without an await between, so parallel invites of one
     // `sub` add it once.
     if (invitee.sub !== undefined && records.memberWithIdentity(inviteeKey(host, invitee.sub))) return alreadyInvited();
-    // Denied invitees free their place; everyone else, waiting or not, holds one.
-    const places = [...records.members.values()].filter((m) => m.status !== "denied").length;
+    // Denied and removed invitees free their place; everyone else, waiting or not, holds one.
+    const places = [...records.members.values()].filter((m) => !isShutOut(m)).length;
     if (places >= meta.maxParticipants) return fail("full", `This consultation holds at most ${meta.maxParticipants} people.`);
     return ok(await this.addInvitee(records, invitee, host, origin, code));
   }
@@ -140,7 +141,7 @@ export class Consultation extends DurableObject<Env> {
         return fail("unauthorized", "This resume token is not valid.");
       }
     }
-    if (member.status === "denied") return fail("forbidden", "The host did not admit you to this consultation.");
+    if (isShutOut(member)) return fail("forbidden", SHUT_OUT[member.status]);
 
     // Past every refusal: from here each change to the member is written.
     let resume: string | undefined;
@@ -173,7 +174,7 @@ export class Consultation extends DurableObject<Env> {
     const records = await this.openConsultation();
     if (!records) return notFound();
     const caller = records.memberWithIdentity(identityKey(identity));
-    if (!caller || caller.status === "denied") return fail("forbidden", "You are not part of this consultation.");
+    if (!caller || isShutOut(caller)) return fail("forbidden", "You are not part of this consultation.");
     return ok({
       id: this.ctx.id.toString(),
       state: "open",
@@ -192,6 +193,14 @@ export class Consultation extends DurableObject<Env> {
     if (!this.isHost(records, identity)) return fail("forbidden", "Only the host may end the consultation.");
     await this.finish("host-ended");
     return ok(null);
+  }
+
+  /** `DELETE …/participants/:participantId`: the same as the host's `remove` message. */
+  async remove(identity: Identity, participantId: string): Promise<Outcome<null>> {
+    const records = await this.openConsultation();
+    if (!records) return notFound();
+    if (!this.isHost(records, identity)) return fail("forbidden", "Only the host may remove a participant.");
+    return this.removeMember(records, participantId);
   }
 
   // -------------------------------------------------------------------------
@@ -222,7 +231,7 @@ export class Consultation extends DurableObject<Env> {
     // Single use: gone before the socket is even accepted.
     member.tickets = member.tickets.filter((t) => t !== ticket && t.expiresAt > now);
     await records.saveMember(member);
-    if (member.status === "denied") throw new ApiError("forbidden", "The host did not admit you to this consultation.");
+    if (isShutOut(member)) throw new ApiError("forbidden", SHUT_OUT[member.status]);
 
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     // A newer connection replaces an older one of the same participant.
@@ -240,18 +249,31 @@ export class Consultation extends DurableObject<Env> {
       if (firstSocket) await this.events.record({ type: "knocked", participant: member });
       return;
     }
-    if (member.id === meta.hostId && meta.hostAwaySince !== undefined) {
+    // Back within the grace: still in the call, so no peer-joined and no
+    // `joined` in the audit, only peer-back. Back after it, with the alarm
+    // not yet run (alarms may be late): they left, and now join again.
+    const wasAway = member.awaySince !== undefined;
+    const backInTime = wasAway && Date.now() < awayDeadline(member, this.config.peerGraceSeconds)!;
+    if (wasAway) {
+      delete member.awaySince;
+      await records.saveMember(member);
+      if (!backInTime) await this.left(records, member);
+    }
+    const hostBack = member.id === meta.hostId && meta.hostAwaySince !== undefined;
+    if (hostBack) {
       delete meta.hostAwaySince;
       await records.saveMeta();
-      await this.scheduleAlarm(meta);
     }
+    if (wasAway || hostBack) await this.scheduleAlarm(records);
     await this.welcome(records, socket, member);
     if (member.id === meta.hostId) {
       // The host hears of everyone already waiting.
       for (const waiting of this.waiting(records)) send(socket, { type: "knock", participant: toParticipant(waiting) });
     }
-    if (firstSocket) this.broadcastAdmitted(records, { type: "peer-joined", participant: toParticipant(member) }, member.id);
-    if (firstSocket) await this.events.record({ type: "joined", participant: member });
+    if (!firstSocket) return;
+    if (backInTime) return this.broadcastAdmitted(records, { type: "peer-back", id: member.id }, member.id);
+    this.broadcastAdmitted(records, { type: "peer-joined", participant: toParticipant(member) }, member.id);
+    await this.events.record({ type: "joined", participant: member });
   }
 
   private async welcome(records: ConsultationRecords, socket: WebSocket, member: Member): Promise<void> {
@@ -265,6 +287,7 @@ export class Consultation extends DurableObject<Env> {
       iceServers: policy.relayOnly ? turnOnly(iceServers) : iceServers,
       policy,
       expiresAt: new Date(meta.expiresAt).toISOString(),
+      away: [...records.members.values()].filter((m) => m.status === "admitted" && m.awaySince !== undefined).map((m) => m.id),
     });
   }
 
@@ -286,11 +309,13 @@ export class Consultation extends DurableObject<Env> {
         return this.relaySignal(records, sender, message.to, message.data, socket);
       case "admit":
       case "deny":
+      case "remove":
       case "end":
         if (sender.id !== records.meta.hostId) {
           return sendError(socket, "forbidden", `Only the host may ${message.type === "end" ? "end the consultation" : message.type}.`);
         }
         if (message.type === "end") return this.finish("host-ended");
+        if (message.type === "remove") return this.answerRemove(socket, await this.removeMember(records, message.id));
         return message.type === "admit" ? this.admit(records, message.id, socket) : this.deny(records, message.id, socket);
       default:
         return assertNever(message);
@@ -301,6 +326,9 @@ export class Consultation extends DurableObject<Env> {
   private relaySignal(records: ConsultationRecords, sender: Member, to: string, data: Record<string, unknown>, socket: WebSocket): void {
     if (sender.status !== "admitted") return sendError(socket, "forbidden", "Wait until the host lets you in.");
     const target = to === sender.id ? undefined : records.members.get(to);
+    // An away peer hears nothing until it is back; its `welcome` then starts
+    // the exchange afresh, so this is no error worth showing the sender.
+    if (target?.status === "admitted" && target.awaySince !== undefined) return;
     const delivered = target?.status === "admitted" && this.connections.sendToMember(target.id, { type: "signal", from: sender.id, data });
     if (!delivered) sendError(socket, "not_found", "No such participant is in the call.");
   }
@@ -329,38 +357,90 @@ export class Consultation extends DurableObject<Env> {
     await this.events.record({ type: "denied", participant: member, by: records.meta.hostId });
   }
 
+  /**
+   * Takes a participant out for good, whatever they are now: admitted,
+   * waiting, away, gone since, or invited and not yet come. From here on
+   * they are like a denied person: no ticket, no place in a group, their
+   * resume and token answered `forbidden`.
+   */
+  private async removeMember(records: ConsultationRecords, id: string): Promise<Outcome<null>> {
+    const { meta } = records;
+    if (id === meta.hostId) return fail("invalid_request", "The host cannot be removed; end the consultation instead.");
+    const member = records.members.get(id);
+    if (!member || isShutOut(member)) return fail("not_found", "No participant with that id can be removed.");
+    // Who the others still count as here decides what they are told.
+    const wasInCall = member.status === "admitted" && this.isInCall(member);
+    const wasWaiting = member.status === "invited" && this.connections.isConnected(member.id);
+    const wasAdmitted = member.status === "admitted";
+    const wasAway = member.awaySince !== undefined;
+    member.status = "removed";
+    member.tickets = []; // the resume digest stays, so a removed guest's resume is answered `forbidden`
+    delete member.awaySince;
+    await records.saveMember(member);
+    if (wasAway) await this.scheduleAlarm(records);
+    this.connections.dismissMember(member.id, { type: "removed" }, CloseCode.removed, "removed by the host");
+    if (wasInCall) this.broadcastAdmitted(records, { type: "peer-left", id: member.id }, member.id);
+    if (wasWaiting) this.connections.sendToMember(meta.hostId, { type: "lobby-left", id: member.id });
+    await this.events.record({ type: "removed", participant: member, by: meta.hostId });
+    // A removal is a departure; the events know whether they were in the call.
+    if (wasAdmitted) await this.events.record({ type: "left", participant: member });
+    return ok(null);
+  }
+
+  private answerRemove(socket: WebSocket, outcome: Outcome<null>): void {
+    if (!outcome.ok) sendError(socket, outcome.error.error, outcome.error.message);
+  }
+
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
     this.connections.answerClose(socket, code);
-    await this.departed(socket);
+    await this.departed(socket, code);
   }
 
   override async webSocketError(socket: WebSocket): Promise<void> {
-    await this.departed(socket);
+    // No close code: the connection broke, which is a drop, not a departure.
+    await this.departed(socket, undefined);
   }
 
   /** A socket went away: tell the others if that was the member's last one. */
-  private async departed(socket: WebSocket): Promise<void> {
+  private async departed(socket: WebSocket, code: number | undefined): Promise<void> {
     const memberId = this.connections.memberOf(socket);
     if (this.connections.socketsOf(memberId, socket).length > 0) return; // replaced, not gone
     const records = await this.openConsultation();
     const member = records?.members.get(memberId);
     if (!records || !member) return;
     const { meta } = records;
+    let reschedule = false;
     if (member.status === "admitted") {
-      this.broadcastAdmitted(records, { type: "peer-left", id: member.id }, member.id);
-      // Audit `left` at today's peer-left point. With PEER_GRACE_SECONDS this
-      // belongs where peer-left is sent: at once for a 1000 close or a
-      // removal, else when the grace runs out; a return in time records nothing.
-      await this.events.record({ type: "left", participant: member });
+      if (isDeparture(code)) await this.left(records, member);
+      else reschedule = await this.away(records, member);
     } else if (member.status === "invited") {
       this.connections.sendToMember(meta.hostId, { type: "lobby-left", id: member.id });
     }
     if (member.id === meta.hostId) {
-      // The grace period starts when the host's last socket closes.
+      // The grace period starts when the host's last socket closes, however it closed.
       meta.hostAwaySince = Date.now();
       await records.saveMeta();
-      await this.scheduleAlarm(meta);
+      reschedule = true;
     }
+    if (reschedule) await this.scheduleAlarm(records);
+  }
+
+  /**
+   * An admitted member's connection dropped: still in the call for
+   * PEER_GRACE_SECONDS (see peer-grace.ts). False when they already were away.
+   */
+  private async away(records: ConsultationRecords, member: Member): Promise<boolean> {
+    if (member.awaySince !== undefined) return false;
+    member.awaySince = Date.now();
+    await records.saveMember(member);
+    this.broadcastAdmitted(records, { type: "peer-away", id: member.id }, member.id);
+    return true;
+  }
+
+  /** An admitted member is out of the call: a 1000 close, or the end of the grace away. */
+  private async left(records: ConsultationRecords, member: Member): Promise<void> {
+    this.broadcastAdmitted(records, { type: "peer-left", id: member.id }, member.id);
+    await this.events.record({ type: "left", participant: member });
   }
 
   // -------------------------------------------------------------------------
@@ -371,9 +451,17 @@ export class Consultation extends DurableObject<Env> {
     const records = await this.openConsultation();
     if (!records) return;
     const { meta } = records;
+    const now = Date.now();
+    // Away too long: now they have left. (A member back in time was cleared
+    // in greet(), so whoever is still marked here has no socket.)
+    for (const member of awayPastGrace(records.members.values(), now, this.config.peerGraceSeconds)) {
+      delete member.awaySince;
+      await records.saveMember(member);
+      await this.left(records, member);
+    }
     const hostGone = meta.hostAwaySince !== undefined && !this.connections.isConnected(meta.hostId);
-    if (hostGone && Date.now() >= this.hostDeadline(meta)!) return this.finish("host-away");
-    await this.scheduleAlarm(meta);
+    if (hostGone && now >= this.hostDeadline(meta)!) return this.finish("host-away");
+    await this.scheduleAlarm(records);
   }
 
   private async finish(reason: EndReason): Promise<void> {
@@ -387,8 +475,11 @@ export class Consultation extends DurableObject<Env> {
     this.connections.closeAll({ type: "ended", reason }, CloseCode.ended, reason);
   }
 
-  private async scheduleAlarm(meta: Meta): Promise<void> {
-    await this.ctx.storage.setAlarm(Math.min(meta.expiresAt, this.hostDeadline(meta) ?? Infinity));
+  /** One alarm serves the expiry, the host's grace and the earliest grace of an away member. */
+  private async scheduleAlarm(records: ConsultationRecords): Promise<void> {
+    const { meta } = records;
+    const peerDeadline = earliestAwayDeadline(records.members.values(), this.config.peerGraceSeconds);
+    await this.ctx.storage.setAlarm(Math.min(meta.expiresAt, this.hostDeadline(meta) ?? Infinity, peerDeadline ?? Infinity));
   }
 
   private hostDeadline(meta: Meta): number | undefined {
@@ -416,11 +507,17 @@ export class Consultation extends DurableObject<Env> {
     return records.host.identity === identityKey(identity);
   }
 
-  /** Admitted members with an open socket: who is in the call right now. */
+  /** Admitted members in the call: who is in the call right now. */
   private present(records: ConsultationRecords): Participant[] {
-    return [...records.members.values()]
-      .filter((m) => m.status === "admitted" && this.connections.isConnected(m.id))
-      .map(toParticipant);
+    return [...records.members.values()].filter((m) => m.status === "admitted" && this.isInCall(m)).map(toParticipant);
+  }
+
+  /**
+   * Whether an admitted member is in the call: connected, or away within
+   * the grace (their media may well still flow).
+   */
+  private isInCall(member: Member): boolean {
+    return this.connections.isConnected(member.id) || member.awaySince !== undefined;
   }
 
   /** Invited, not yet admitted, and connected: the lobby. */
@@ -491,6 +588,25 @@ function inviteeKey(host: Identity, sub: string): string {
 
 function alreadyInvited<T>(): Outcome<T> {
   return fail("already_invited", "This person is already part of this consultation (the host, or invited before).");
+}
+
+/** Why someone the host turned away gets nothing more: `denied` and `removed` are final. */
+const SHUT_OUT = {
+  denied: "The host did not admit you to this consultation.",
+  removed: "The host removed you from this consultation.",
+} as const;
+
+function isShutOut(member: Member): member is Member & { status: keyof typeof SHUT_OUT } {
+  return member.status === "denied" || member.status === "removed";
+}
+
+/**
+ * A close the member meant: 1000 (the element's `leave()`), or the 4008 the
+ * server closed a flooding socket with (the element does not come back from
+ * it). Anything else, no code included, is a dropped connection.
+ */
+function isDeparture(code: number | undefined): boolean {
+  return code === 1000 || code === CloseCode.policy;
 }
 
 function notFound<T>(): Outcome<T> {

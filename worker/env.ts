@@ -28,6 +28,7 @@ export interface Env {
   HOST_GRACE_SECONDS?: string;
   /** `on`: every consultation is relay-only (TURN only); `off` (default): each chooses. */
   RELAY_ONLY?: string;
+  PEER_GRACE_SECONDS?: string;
   DEV_AUTH?: string;
   AUDIT_RETENTION_DAYS?: string;
   /** Secret: keys the digests of personal fields in the audit chain. */

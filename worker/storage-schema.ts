@@ -29,8 +29,11 @@ export interface Member {
   name: string;
   role: Role;
   verified: Verification;
-  /** `invited` until the host admits or denies; the host is `admitted`. */
-  status: "invited" | "admitted" | "denied";
+  /**
+   * `invited` until the host admits or denies; the host is `admitted`.
+   * `denied` and `removed` are final: no ticket, no place in a group.
+   */
+  status: "invited" | "admitted" | "denied" | "removed";
   /** identityKey() of the token holder, for the host and known invitees. */
   identity?: string;
   /** The invite's name, used when the token carries none. */
@@ -38,6 +41,11 @@ export interface Member {
   /** Guests: whether their one-time code has been used. */
   redeemed?: boolean;
   resumeDigest?: string;
+  /**
+   * Admitted members whose last socket dropped (any close but 1000): when.
+   * Stored, so an eviction during the grace keeps it; cleared on return.
+   */
+  awaySince?: number;
   tickets: { digest: string; expiresAt: number }[];
 }
 

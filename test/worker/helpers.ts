@@ -220,7 +220,7 @@ export async function admittedGroup(guests: number, maxParticipants = 5) {
   const created = await createConsultation({ mode: "group", maxParticipants, invitee: { name: "Guest 0" } });
   const host = await connect(created.id, { token: created.hostToken });
   const hostWelcome = await host.next("welcome");
-  const admitted: (TestSocket & { id: string })[] = [];
+  const admitted: (TestSocket & { id: string; resume?: string })[] = [];
   for (let i = 0; i < guests; i++) {
     const socket =
       i === 0 ? await connect(created.id, { code: created.invite.code! }) : await lobbyGuest(created, `Guest ${i}`);
