@@ -41,20 +41,25 @@ describe("limits", () => {
     expect(guest.messages.filter((m) => m.type === "error")).toEqual([]);
   });
 
-  it("a flood of 500 messages: rate_limited and/or 4008, while another participant's relay still works", async () => {
+  it("a flood of 500 messages: rate_limited and/or 4008, while another participant's relay still works", { timeout: 30_000 }, async () => {
     const { host, hostId, guests } = await admittedGroup(2);
     const [flooder, calm] = guests as [typeof guests[number], typeof guests[number]];
+    const started = performance.now();
     for (let n = 0; n < 500; n++) {
       if (flooder.closed) break;
       flooder.send({ type: "signal", to: hostId, data: { n } });
     }
     await settle(300);
+    const elapsedSeconds = (performance.now() - started) / 1000;
     const errors = flooder.messages.filter((m) => m.type === "error");
     expect(errors.length > 0 || flooder.closed?.code === 4008).toBe(true);
     expect(errors.every((e) => e.code === "rate_limited")).toBe(true);
-    // Far fewer than 500 got through (the burst, plus what refilled meanwhile).
+    // Far fewer than 500 got through: the burst of 100, plus what refilled at
+    // 50 a second while the flood lasted (long on a busy machine, so the
+    // bound is the time it really took, not a guess).
     const relayed = host.messages.filter((m) => m.type === "signal" && m.from === flooder.id).length;
-    expect(relayed).toBeLessThan(300);
+    expect(relayed).toBeLessThanOrEqual(100 + Math.ceil(50 * elapsedSeconds));
+    expect(relayed).toBeLessThan(500);
     // The calm guest and the host still talk both ways.
     calm.send({ type: "signal", to: hostId, data: { calm: true } });
     expect((await host.nextWhere("signal", (m) => m.from === calm.id)).data).toEqual({ calm: true });
@@ -63,7 +68,7 @@ describe("limits", () => {
     expect(calm.messages.filter((m) => m.type === "error")).toEqual([]);
   });
 
-  it("a socket that keeps flooding is closed 4008, and the call goes on", async () => {
+  it("a socket that keeps flooding is closed 4008, and the call goes on", { timeout: 30_000 }, async () => {
     const { host, hostId, guests } = await admittedGroup(2);
     const [flooder, calm] = guests as [typeof guests[number], typeof guests[number]];
     for (let n = 0; n < 400 && !flooder.closed; n++) flooder.send({ type: "signal", to: hostId, data: { n } });
