@@ -135,7 +135,7 @@ describe("a relay-only consultation", () => {
     for (const page of [host, guest]) {
       const { configurations, remoteCandidates, remoteSdpCandidates } = await routeReport(page);
       // coturn relays from the address it listens on here (its relay-ip).
-      const relayAddress = turnHost(configurations[0]!.urls[0]!);
+      const relayAddress = turnHost(configurations[0]!.urls.find((url) => /^turns?:/i.test(url)) ?? "");
       expect(relayAddress).toBeTruthy();
       expect(remoteCandidates.length).toBeGreaterThan(0);
       for (const candidate of remoteCandidates) expect(candidate).toMatchObject({ candidateType: "relay", address: relayAddress });
