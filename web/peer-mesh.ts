@@ -29,6 +29,8 @@ export interface MeshEvents {
   verificationFailed(peer: RemotePeer, message: string): void;
   /** In a group: a peer's code came or went. */
   codesChanged(): void;
+  /** In a group: the code of a new connection to `peer` differs from the one shown for them before. */
+  peerCodeChanged(peer: RemotePeer, code: string): void;
   chat(from: RemotePeer, text: string): void;
   /** Our screen now goes out instead of the camera. */
   sharingStarted(): void;
@@ -119,11 +121,11 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
     return this.remotes.some((peer) => peer.link?.chatOpen);
   }
 
-  /** `participants` as the element shows them: in a group, each remote one with its own code. */
+  /** `participants` as the element shows them: in a group, each remote one with its own code, and whether it changed. */
   withCodes(participants: readonly Participant[]): CallParticipant[] {
     if (this.#policy?.mode !== "group") return [...participants];
     return this.remotes.reduce<CallParticipant[]>(
-      (list, peer) => (peer.verificationCode ? withVerificationCode(list, peer.id, peer.verificationCode) : list),
+      (list, peer) => (peer.verificationCode ? withVerificationCode(list, peer.id, peer.verificationCode, peer.verificationChanged) : list),
       [...participants],
     );
   }
@@ -344,8 +346,12 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
     peer.verificationCode = code;
     peer.verificationChanged = changed;
     this.#host.requestUpdate();
-    if (this.#policy?.mode === "group") this.#options.events.codesChanged();
-    else this.#options.events.pairCode(code, changed);
+    if (this.#policy?.mode === "group") {
+      this.#options.events.codesChanged();
+      if (changed) this.#options.events.peerCodeChanged(peer, code);
+    } else {
+      this.#options.events.pairCode(code, changed);
+    }
   }
 
   /**

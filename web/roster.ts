@@ -7,6 +7,8 @@ import type { Participant } from "../worker/protocol.ts";
 /** A participant as the element exposes it: in group mode each remote one carries its own code. */
 export interface CallParticipant extends Participant {
   verificationCode?: string;
+  /** In group mode: their code differs from the one shown for them earlier in the consultation; read it aloud again. */
+  verificationChanged?: true;
   /** Their line to the service dropped; they are still in the call and may well still be heard and seen. */
   reconnecting?: true;
 }
@@ -26,11 +28,15 @@ export function withoutParticipant<T extends Participant>(list: readonly T[], id
   return list.filter((p) => p.id !== id);
 }
 
-/** `list` with `id`'s group verification code set, or removed when `code` is `null`. */
-export function withVerificationCode(list: readonly CallParticipant[], id: string, code: string | null): CallParticipant[] {
+/**
+ * `list` with `id`'s group verification code set (marked `changed` when it
+ * differs from the one shown before), or removed when `code` is `null`.
+ */
+export function withVerificationCode(list: readonly CallParticipant[], id: string, code: string | null, changed = false): CallParticipant[] {
   return list.map((p) => {
     if (p.id !== id) return p;
-    const { verificationCode: _old, ...rest } = p;
-    return code === null ? rest : { ...rest, verificationCode: code };
+    const { verificationCode: _code, verificationChanged: _changed, ...rest } = p;
+    if (code === null) return rest;
+    return changed ? { ...rest, verificationCode: code, verificationChanged: true } : { ...rest, verificationCode: code };
   });
 }

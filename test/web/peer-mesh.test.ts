@@ -64,6 +64,7 @@ function newMesh() {
       pairCode: (code, changed) => events.push(changed ? `pair ${code} changed` : `pair ${code}`),
       verificationFailed: (peer, message) => events.push(`failed ${peer.id} ${message}`),
       codesChanged: () => events.push("codes"),
+      peerCodeChanged: (peer, code) => events.push(`${peer.id} ${code} changed`),
       chat: (peer, text) => events.push(`chat ${peer.id} ${text}`),
       sharingStarted: () => events.push("sharing"),
       mediaInterrupted: (interrupted) => events.push(`interrupted ${interrupted}`),
@@ -315,6 +316,50 @@ describe("codes remembered per peer across connections", () => {
     linkTo("b").code = "777 888";
     await linkTo("b").connect();
     expect(events).toEqual(["pair 123 456", "pair 777 888 changed"]);
+  });
+
+  it("in a group: warns next to the person whose certificate changed, and only them", async () => {
+    const mesh = newMesh();
+    await mesh.prepare("c1");
+    mesh.restart(ana, [ana, bo, cy], [], group);
+    mesh.receive("b", { hello: true });
+    mesh.receive("c", { hello: true });
+    linkTo("c").code = "999 000";
+    linkTo("c").remoteFingerprint = "sha-256 CC";
+    await linkTo("b").connect();
+    await linkTo("c").connect();
+    expect(events).toEqual(["codes", "codes"]);
+
+    // b comes back with another certificate (a middle that swapped it would, too); c reloads honestly.
+    mesh.receive("b", { commit: commitOf("4") });
+    linkTo("b").code = "777 888";
+    linkTo("b").remoteFingerprint = "sha-256 DD";
+    linkTo("b").peerKnowsUs = true;
+    await linkTo("b").connect();
+    mesh.receive("c", { commit: commitOf("5") });
+    linkTo("c").code = "555 666";
+    linkTo("c").remoteFingerprint = "sha-256 CC";
+    linkTo("c").peerKnowsUs = true;
+    await linkTo("c").connect();
+
+    expect(mesh.pairCode).toBeNull();
+    expect(mesh.pairCodeChanged).toBe(false);
+    expect(mesh.withCodes([ana, bo, cy])).toEqual([
+      ana,
+      { ...bo, verificationCode: "777 888", verificationChanged: true },
+      { ...cy, verificationCode: "999 000" },
+    ]);
+    expect(events).toEqual(["codes", "codes", "codes", "codes", "b 777 888 changed", "codes", "codes"]);
+    expect(keys.pins.b).toEqual({ fingerprint: "sha-256 DD", code: "777 888" });
+
+    // b reloads again, keeping the new certificate: the new code stands, the warning goes.
+    mesh.receive("b", { commit: commitOf("6") });
+    linkTo("b").code = "121 212";
+    linkTo("b").remoteFingerprint = "sha-256 DD";
+    linkTo("b").peerKnowsUs = true;
+    await linkTo("b").connect();
+    expect(mesh.withCodes([ana, bo])).toEqual([ana, { ...bo, verificationCode: "777 888" }]);
+    expect(events.filter((e) => e.endsWith("changed"))).toEqual(["b 777 888 changed"]);
   });
 
   it("forgets the certificate and the codes when the call is over", async () => {

@@ -9,7 +9,7 @@ import { controlStyles } from "../theme.ts";
 /**
  * @summary Everyone in the call, always visible: name, role, and how each
  * proved who they are. In group mode each remote person's own verification
- * code stands next to their name.
+ * code stands next to their name, with a warning when it changed.
  */
 export class SamtaleParticipantList extends LitElement {
   static override styles = [
@@ -35,6 +35,10 @@ export class SamtaleParticipantList extends LitElement {
       }
       .details {
         font-size: 0.875rem;
+      }
+      .code-changed {
+        color: var(--samtale-danger, #a8261d);
+        font-weight: 600;
       }
       .code {
         font-variant-numeric: tabular-nums;
@@ -65,6 +69,11 @@ export class SamtaleParticipantList extends LitElement {
             ${person.reconnecting ? html`<div class="details reconnecting">${msg("Reconnecting…", { id: "participants.reconnecting" })}</div>` : nothing}
             ${person.verificationCode
               ? html`<div class="details">${msg("Verification code", { id: "verification.label" })}: <span class="code">${person.verificationCode}</span></div>`
+              : nothing}
+            ${person.verificationChanged
+              ? html`<div class="details code-changed" role="alert">
+                  ${msg("This code has changed. Read it aloud to each other again before you go on.", { id: "participants.code-changed" })}
+                </div>`
               : nothing}
           </li>`,
         )}

@@ -12,8 +12,11 @@ export interface SamtaleEventDetails {
   "samtale-state": { state: CallState };
   "samtale-knock": { participant: Participant };
   "samtale-participants": { participants: CallParticipant[] };
-  /** `changed`: the code differs from the one shown for that person before; read it aloud again. */
-  "samtale-verification": { code: string; changed: boolean };
+  /**
+   * `changed`: the code differs from the one shown for that person before; read it aloud again.
+   * `participant`: in group mode, whose code changed (a group tells only changes; its codes are in `participants`).
+   */
+  "samtale-verification": { code: string; changed: boolean; participant?: string };
   "samtale-ended": { reason: EndReason };
   "samtale-error": { code: CallErrorCode; message: string };
 }

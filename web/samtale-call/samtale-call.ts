@@ -45,6 +45,8 @@ import { callStyles } from "./styles.ts";
  * @event samtale-participants - `{participants}` the admitted people changed (or a group verification code arrived).
  * @event samtale-verification - `{code, changed}` the pair's verification code, once the media connection is up;
  *   `changed` is `true` when it differs from the code shown for that person earlier in the consultation.
+ *   In group mode only changes are told, as `{code, changed: true, participant}` with that person's id
+ *   (their entry in `participants` then carries `verificationChanged: true`).
  * @event samtale-ended - `{reason}` the server ended the consultation: `host-ended`, `expired` or `host-away`.
  *   Leaving with `leave()` sets `state` to `ended` without this event.
  * @event samtale-error - `{code, message}` a refusal or failure; the codes are the service's
@@ -101,6 +103,14 @@ export class SamtaleCall extends LitElement {
       },
       verificationFailed: (_peer, message) => this.#emit("samtale-error", { code: "verification_failed", message }),
       codesChanged: () => this.#participantsChanged(),
+      peerCodeChanged: (peer, code) => {
+        this.#emit("samtale-verification", { code, changed: true, participant: peer.id });
+        this.#announce(
+          msg(str`The verification code with ${displayName(peer.participant)} has changed. Read it aloud to each other again.`, {
+            id: "announce.peer-code-changed",
+          }),
+        );
+      },
       chat: (peer, text) => this.#announce(msg(str`Message from ${displayName(peer.participant)}: ${text}`, { id: "announce.chat" })),
       sharingStarted: () => this.#announce(msg("You are sharing your screen.", { id: "announce.sharing" })),
       mediaInterrupted: (interrupted) =>
