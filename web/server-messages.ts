@@ -4,7 +4,7 @@
  */
 import { CloseCode, type ServerMessage } from "../worker/protocol.ts";
 
-const serverTypes = new Set(["lobby", "welcome", "knock", "lobby-left", "peer-joined", "peer-left", "signal", "error", "ended"]);
+const serverTypes = new Set(["lobby", "welcome", "knock", "lobby-left", "peer-joined", "peer-left", "signal", "error", "ended", "removed"]);
 
 /** A server message, or `null` for `pong` and for anything malformed. */
 export function parseServerMessage(text: string): ServerMessage | null {
@@ -22,7 +22,7 @@ export function parseServerMessage(text: string): ServerMessage | null {
 }
 
 /** What the element does when the socket closes with `code`. */
-export type CloseOutcome = "ended" | "denied" | "replaced" | "policy" | "reconnect";
+export type CloseOutcome = "ended" | "denied" | "removed" | "replaced" | "policy" | "reconnect";
 
 export function closeOutcome(code: number): CloseOutcome {
   switch (code) {
@@ -30,6 +30,8 @@ export function closeOutcome(code: number): CloseOutcome {
       return "ended";
     case CloseCode.denied:
       return "denied";
+    case CloseCode.removed:
+      return "removed";
     case CloseCode.replaced:
       return "replaced";
     case CloseCode.policy:

@@ -6,11 +6,14 @@
  * again, guests their `resume`. Where the resume is kept is the call
  * session's business (tab memory); this client only reads and updates it.
  */
-import type { ClientMessage, ErrorBody, JoinResponse, ServerMessage } from "../worker/protocol.ts";
+import type { ClientMessage, ErrorBody, Invite, InviteResponse, JoinResponse, ServerMessage } from "../worker/protocol.ts";
 import { apiUrl, webSocketUrl } from "./api-url.ts";
 import { CallError } from "./call-error.ts";
 import { delayBeforeAttempt, isWorthRetrying } from "./reconnect-policy.ts";
 import { closeOutcome, parseServerMessage, type CloseOutcome } from "./server-messages.ts";
+
+/** What the element sends: the contract's client messages, and v1.1's `remove` (host). */
+export type OutgoingMessage = ClientMessage | { type: "remove"; id: string };
 
 export type Credential = { token: string } | { code: string };
 
@@ -75,7 +78,7 @@ export class SignalingClient {
     await this.#openSocket(ticket);
   }
 
-  send(message: ClientMessage): boolean {
+  send(message: OutgoingMessage): boolean {
     if (!this.isOpen) return false;
     this.#socket!.send(JSON.stringify(message));
     return true;
@@ -98,6 +101,18 @@ export class SignalingClient {
       headers: { authorization: `Bearer ${this.#options.credential.token}` },
     });
     if (!response.ok && response.status !== 404 && response.status !== 410) throw await errorFrom(response);
+  }
+
+  /** `POST …/invites` with the host's token: one more person for a group. */
+  async inviteByRequest(name?: string): Promise<Invite> {
+    if (!("token" in this.#options.credential)) throw new CallError("forbidden", "Only the host can invite.");
+    const response = await request(this.#url(`/api/v1/consultations/${encodeURIComponent(this.#options.consultation)}/invites`), {
+      method: "POST",
+      headers: { authorization: `Bearer ${this.#options.credential.token}`, "content-type": "application/json" },
+      body: JSON.stringify(name ? { name } : {}),
+    });
+    if (!response.ok) throw await errorFrom(response);
+    return ((await response.json()) as InviteResponse).invite;
   }
 
   #url(path: string): string {

@@ -137,7 +137,9 @@ export type ServerMessage =
   | { type: "peer-left"; id: string }
   | { type: "signal"; from: string; data: SignalData }
   | { type: "error"; code: ErrorCode; message: string }
-  | { type: "ended"; reason: EndReason };
+  | { type: "ended"; reason: EndReason }
+  /** v1.1: to the removed person's sockets, which are then closed with 4011. */
+  | { type: "removed" };
 
 // WebSocket messages, client → server
 
@@ -163,6 +165,8 @@ export const CloseCode = {
   policy: 4008,
   /** The host denied this guest. */
   denied: 4010,
+  /** v1.1: the host removed this participant; a `removed` message came first. */
+  removed: 4011,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -13,6 +13,7 @@ const guest: Participant = { id: "g", name: "Kari", role: "guest", verified: "co
 describe("server frames", () => {
   it("parses known messages and ignores pong and junk", () => {
     expect(parseServerMessage(JSON.stringify({ type: "peer-left", id: "g" }))).toEqual({ type: "peer-left", id: "g" });
+    expect(parseServerMessage(JSON.stringify({ type: "removed" }))).toEqual({ type: "removed" });
     expect(parseServerMessage("pong")).toBeNull();
     expect(parseServerMessage("{not json")).toBeNull();
     expect(parseServerMessage(JSON.stringify({ type: "surprise" }))).toBeNull();
@@ -24,6 +25,7 @@ describe("server frames", () => {
     expect(closeOutcome(4003)).toBe("replaced");
     expect(closeOutcome(4008)).toBe("policy");
     expect(closeOutcome(4010)).toBe("denied");
+    expect(closeOutcome(4011)).toBe("removed");
     expect(closeOutcome(1006)).toBe("reconnect");
     expect(closeOutcome(1001)).toBe("reconnect");
   });

@@ -2,7 +2,7 @@ import { msg, str, updateWhenLocaleChanges } from "@lit/localize";
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
-import type { Participant } from "../../worker/protocol.ts";
+import type { Invite, Participant } from "../../worker/protocol.ts";
 import { CallError } from "../call-error.ts";
 import { CallSession } from "../call-session.ts";
 import type { CallState } from "../call-state.ts";
@@ -21,7 +21,7 @@ import type { CallParticipant } from "../roster.ts";
 import { playKnockCue } from "../sounds.ts";
 import { controlStyles } from "../theme.ts";
 import { samtaleEvent, type SamtaleEventDetails, type SamtaleEventName } from "./events.ts";
-import { deniedView, endedView, errorView, joiningView, lobbyView, reconnectingBanner, verificationCard } from "./status-views.ts";
+import { deniedView, endedView, removedView, errorView, joiningView, lobbyView, reconnectingBanner, verificationCard } from "./status-views.ts";
 import { callStyles } from "./styles.ts";
 
 /**
@@ -35,7 +35,7 @@ import { callStyles } from "./styles.ts";
  * @attr no-device-check - Skip the device check and join at once. A reload of a tab that was
  *   already in this consultation (or waiting in its lobby) skips it too.
  * @attr state - Read-only, reflected: `idle`, `checking`, `joining`, `lobby`,
- *   `connected`, `reconnecting`, `ended`, `denied` or `error`.
+ *   `connected`, `reconnecting`, `ended`, `denied`, `removed` or `error`.
  *
  * @event samtale-state - `{state}` whenever `state` changes.
  * @event samtale-knock - `{participant}` someone waits in the lobby (host only).
@@ -172,6 +172,20 @@ export class SamtaleCall extends LitElement {
     this.#session.decide("deny", id);
   }
 
+  /**
+   * Take someone out of the consultation for good, admitted or waiting (host).
+   * Without an id it is the DOM's own `remove()`: the element leaves the page.
+   */
+  override async remove(id?: string): Promise<void> {
+    if (id === undefined) return super.remove();
+    this.#session.remove(id);
+  }
+
+  /** One more person for a group (host): resolves to the API's invite, its `url` and, for a guest, its `code`. */
+  async invite(options: { name?: string } = {}): Promise<Invite> {
+    return this.#session.invite(options.name?.trim() || undefined);
+  }
+
   /** End the consultation for everyone (host). Resolves once it has ended. */
   async end(): Promise<void> {
     await this.#session.end();
@@ -272,6 +286,8 @@ export class SamtaleCall extends LitElement {
         return endedView();
       case "denied":
         return deniedView();
+      case "removed":
+        return removedView();
       case "error":
         return errorView(this.#session.errorCode);
     }
