@@ -74,6 +74,10 @@ describe("the language", () => {
     expect(chooseLocale("sv", ["nb-NO"])).toBe("sv");
     expect(chooseLocale(null, ["de-DE", "nb-NO"])).toBe("nb");
     expect(chooseLocale("", ["no"])).toBe("nb");
+    expect(chooseLocale("nn", ["nb-NO"])).toBe("nn");
+    expect(chooseLocale(null, ["nn-NO", "nb-NO"])).toBe("nn");
+    expect(chooseLocale(null, ["da-DK"])).toBe("da");
+    expect(chooseLocale("da", [])).toBe("da");
     expect(chooseLocale("fr", ["fr-FR"])).toBe("en");
     expect(chooseLocale("en-GB", ["sv-SE"])).toBe("en");
   });

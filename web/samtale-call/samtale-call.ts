@@ -31,7 +31,7 @@ import { callStyles } from "./styles.ts";
  * @attr token - A partner JWT (host or known invitee). Give this or `code`.
  * @attr code - A guest's one-time invite code. Give this or `token`.
  * @attr api-base - The Samtale service's origin; default the page's. A trailing slash is fine.
- * @attr lang - `nb`, `sv` or `en`; default the browser's language.
+ * @attr lang - `nb`, `nn`, `sv`, `da` or `en`; default the browser's language.
  * @attr no-device-check - Skip the device check and join at once. A reload of a tab that was
  *   already in this consultation (or waiting in its lobby) skips it too.
  * @attr state - Read-only, reflected: `idle`, `checking`, `joining`, `lobby`,
