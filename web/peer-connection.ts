@@ -154,6 +154,12 @@ export class PeerLink {
   }
 
   /** The code for this pair of certificates, once both descriptions are in place. */
+  /** The received audio's level now (0..1), from the receiver's sources: no stats report needed. */
+  audioLevel(): number {
+    const receiver = this.#pc.getReceivers().find((r) => r.track.kind === "audio");
+    return receiver?.getSynchronizationSources()[0]?.audioLevel ?? 0;
+  }
+
   async verificationCode(): Promise<string | null> {
     const local = this.#pc.localDescription?.sdp;
     const remote = this.#pc.remoteDescription?.sdp;

@@ -4,12 +4,13 @@
  * belongs to the current link; a new link starts them afresh.
  */
 import type { Participant } from "../worker/protocol.ts";
+import type { MediaState } from "./media-state.ts";
 import type { PeerLink } from "./peer-connection.ts";
 
 /** The part of a `PeerLink` the mesh uses; tests give a fake. */
 export type Link = Pick<
   PeerLink,
-  "remoteSdp" | "chatOpen" | "handleSignal" | "replaceVideoTrack" | "sendChat" | "quality" | "verificationCode" | "close"
+  "remoteSdp" | "chatOpen" | "handleSignal" | "replaceVideoTrack" | "sendChat" | "quality" | "audioLevel" | "verificationCode" | "close"
 >;
 
 export class RemotePeer {
@@ -19,6 +20,11 @@ export class RemotePeer {
   connectionState: RTCPeerConnectionState = "new";
   /** The code of the current link's pair of certificates, once it is up. */
   verificationCode: string | null = null;
+
+  /** Their microphone and camera as they last told us; `null` until they have. It is the person's, so it outlives a link. */
+  media: MediaState | null = null;
+  /** Their received audio is loud enough to be speech. */
+  speaking = false;
 
   constructor(public participant: Participant) {}
 
@@ -38,5 +44,6 @@ export class RemotePeer {
     this.stream = null;
     this.connectionState = "new";
     this.verificationCode = null;
+    this.speaking = false;
   }
 }

@@ -11,6 +11,7 @@ import type { CallParticipant } from "../roster.ts";
 export interface SamtaleEventDetails {
   "samtale-state": { state: CallState };
   "samtale-knock": { participant: Participant };
+  "samtale-lobby": { knocking: Participant[] };
   "samtale-participants": { participants: CallParticipant[] };
   "samtale-verification": { code: string };
   "samtale-ended": { reason: EndReason };
@@ -27,6 +28,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     "samtale-state": CustomEvent<SamtaleEventDetails["samtale-state"]>;
     "samtale-knock": CustomEvent<SamtaleEventDetails["samtale-knock"]>;
+    "samtale-lobby": CustomEvent<SamtaleEventDetails["samtale-lobby"]>;
     "samtale-participants": CustomEvent<SamtaleEventDetails["samtale-participants"]>;
     "samtale-verification": CustomEvent<SamtaleEventDetails["samtale-verification"]>;
     "samtale-ended": CustomEvent<SamtaleEventDetails["samtale-ended"]>;
