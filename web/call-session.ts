@@ -7,12 +7,12 @@
  * it who is in the call and hands it their signals, through `PeerDirectory`.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { EndReason, IceServer, Invite, Participant, Policy, ServerMessage, SignalData } from "../worker/protocol.ts";
+import type { ClientMessage, EndReason, IceServer, Invite, Participant, Policy, ServerMessage, SignalData } from "../worker/protocol.ts";
 import { CallError, type CallErrorCode } from "./call-error.ts";
 import { isAllowed, isFinal, nextState, type CallAction, type CallEvent, type CallState } from "./call-state.ts";
 import { withParticipant, withoutParticipant } from "./roster.ts";
 import { endReasonWithoutMessage } from "./server-messages.ts";
-import { SignalingClient, type Credential, type OutgoingMessage, type ResumeMemory, type SignalingOptions } from "./signaling-client.ts";
+import { SignalingClient, type Credential, type ResumeMemory, type SignalingOptions } from "./signaling-client.ts";
 import { forget, recall, remember } from "./tab-memory.ts";
 
 /** How long the host waits for the server's `ended` before ending by `DELETE`. */
@@ -211,7 +211,7 @@ export class CallSession implements ReactiveController {
     this.#finish("ended");
   }
 
-  send(message: OutgoingMessage): boolean {
+  send(message: ClientMessage): boolean {
     return this.#signaling?.send(message) ?? false;
   }
 
@@ -256,6 +256,10 @@ export class CallSession implements ReactiveController {
         return this.#finish("ended", message.reason);
       case "removed":
         return this.#finish("removed");
+      case "peer-away":
+      case "peer-back":
+        // Wire v1.1: not acted on here yet (server-messages.ts does not let them through).
+        return;
       default:
         return warnOfUnknownMessage(message);
     }

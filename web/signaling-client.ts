@@ -12,9 +12,6 @@ import { CallError } from "./call-error.ts";
 import { delayBeforeAttempt, isWorthRetrying } from "./reconnect-policy.ts";
 import { closeOutcome, parseServerMessage, type CloseOutcome } from "./server-messages.ts";
 
-/** What the element sends: the contract's client messages, and v1.1's `remove` (host). */
-export type OutgoingMessage = ClientMessage | { type: "remove"; id: string };
-
 export type Credential = { token: string } | { code: string };
 
 /** A guest's `resume`, kept somewhere that outlives the page. */
@@ -78,7 +75,7 @@ export class SignalingClient {
     await this.#openSocket(ticket);
   }
 
-  send(message: OutgoingMessage): boolean {
+  send(message: ClientMessage): boolean {
     if (!this.isOpen) return false;
     this.#socket!.send(JSON.stringify(message));
     return true;

@@ -23,7 +23,8 @@ export function parseClientMessage(text: string): ClientMessage | { invalid: str
       return { type, to, data };
     }
     case "admit":
-    case "deny": {
+    case "deny":
+    case "remove": {
       const id = own(value, "id");
       if (!isId(id)) return { invalid: `\`${type}\` needs \`id\`, a participant id.` };
       return { type, id };

@@ -97,6 +97,15 @@ export class Connections {
     for (const socket of this.socketsOf(memberId)) closeQuietly(socket, code, reason);
   }
 
+  /** Says goodbye to every socket of a member, then closes it. */
+  dismissMember(memberId: string, message: ServerMessage, code: number, reason: string): void {
+    const text = JSON.stringify(message);
+    for (const socket of this.socketsOf(memberId)) {
+      sendText(socket, text);
+      closeQuietly(socket, code, reason);
+    }
+  }
+
   /** Says goodbye to every socket, then closes it. */
   closeAll(message: ServerMessage, code: number, reason: string): void {
     const text = JSON.stringify(message);

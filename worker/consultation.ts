@@ -96,8 +96,8 @@ export class Consultation extends DurableObject<Env> {
     const { meta } = records;
     if (!this.isHost(records, host)) return fail("forbidden", "Only the host may invite.");
     if (meta.mode === "pair") return fail("forbidden", "A pair is fixed when it is created; use group mode to invite more.");
-    // Denied invitees free their place; everyone else, waiting or not, holds one.
-    const places = [...records.members.values()].filter((m) => m.status !== "denied").length;
+    // Denied and removed invitees free their place; everyone else, waiting or not, holds one.
+    const places = [...records.members.values()].filter((m) => !isShutOut(m)).length;
     if (places >= meta.maxParticipants) return fail("full", `This consultation holds at most ${meta.maxParticipants} people.`);
     return ok(await this.addInvitee(records, invitee, host, origin, code));
   }
@@ -131,7 +131,7 @@ export class Consultation extends DurableObject<Env> {
         return fail("unauthorized", "This resume token is not valid.");
       }
     }
-    if (member.status === "denied") return fail("forbidden", "The host did not admit you to this consultation.");
+    if (isShutOut(member)) return fail("forbidden", SHUT_OUT[member.status]);
 
     // Past every refusal: from here each change to the member is written.
     let resume: string | undefined;
@@ -160,7 +160,7 @@ export class Consultation extends DurableObject<Env> {
     const records = await this.openConsultation();
     if (!records) return notFound();
     const caller = records.memberWithIdentity(identityKey(identity));
-    if (!caller || caller.status === "denied") return fail("forbidden", "You are not part of this consultation.");
+    if (!caller || isShutOut(caller)) return fail("forbidden", "You are not part of this consultation.");
     return ok({
       id: this.ctx.id.toString(),
       state: "open",
@@ -176,6 +176,14 @@ export class Consultation extends DurableObject<Env> {
     if (!this.isHost(records, identity)) return fail("forbidden", "Only the host may end the consultation.");
     await this.finish("host-ended");
     return ok(null);
+  }
+
+  /** `DELETE …/participants/:participantId`: the same as the host's `remove` message. */
+  async remove(identity: Identity, participantId: string): Promise<Outcome<null>> {
+    const records = await this.openConsultation();
+    if (!records) return notFound();
+    if (!this.isHost(records, identity)) return fail("forbidden", "Only the host may remove a participant.");
+    return this.removeMember(records, participantId);
   }
 
   // -------------------------------------------------------------------------
@@ -206,7 +214,7 @@ export class Consultation extends DurableObject<Env> {
     // Single use: gone before the socket is even accepted.
     member.tickets = member.tickets.filter((t) => t !== ticket && t.expiresAt > now);
     await records.saveMember(member);
-    if (member.status === "denied") throw new ApiError("forbidden", "The host did not admit you to this consultation.");
+    if (isShutOut(member)) throw new ApiError("forbidden", SHUT_OUT[member.status]);
 
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     // A newer connection replaces an older one of the same participant.
@@ -268,11 +276,13 @@ export class Consultation extends DurableObject<Env> {
         return this.relaySignal(records, sender, message.to, message.data, socket);
       case "admit":
       case "deny":
+      case "remove":
       case "end":
         if (sender.id !== records.meta.hostId) {
           return sendError(socket, "forbidden", `Only the host may ${message.type === "end" ? "end the consultation" : message.type}.`);
         }
         if (message.type === "end") return this.finish("host-ended");
+        if (message.type === "remove") return this.answerRemove(socket, await this.removeMember(records, message.id));
         return message.type === "admit" ? this.admit(records, message.id, socket) : this.deny(records, message.id, socket);
       default:
         return assertNever(message);
@@ -309,6 +319,37 @@ export class Consultation extends DurableObject<Env> {
     this.connections.closeMember(member.id, CloseCode.denied, "denied by the host");
     this.connections.sendToMember(records.meta.hostId, { type: "lobby-left", id: member.id });
     await this.events.record({ type: "denied", participant: member, by: records.meta.hostId });
+  }
+
+  /**
+   * Takes a participant out for good, whatever they are now: admitted,
+   * waiting, away, gone since, or invited and not yet come. From here on
+   * they are like a denied person: no ticket, no place in a group, their
+   * resume and token answered `forbidden`.
+   */
+  private async removeMember(records: ConsultationRecords, id: string): Promise<Outcome<null>> {
+    const { meta } = records;
+    if (id === meta.hostId) return fail("invalid_request", "The host cannot be removed; end the consultation instead.");
+    const member = records.members.get(id);
+    if (!member || isShutOut(member)) return fail("not_found", "No participant with that id can be removed.");
+    // Who the others still count as here decides what they are told.
+    const wasInCall = member.status === "admitted" && this.isInCall(member);
+    const wasWaiting = member.status === "invited" && this.connections.isConnected(member.id);
+    const wasAdmitted = member.status === "admitted";
+    member.status = "removed";
+    member.tickets = []; // the resume digest stays, so a removed guest's resume is answered `forbidden`
+    await records.saveMember(member);
+    this.connections.dismissMember(member.id, { type: "removed" }, CloseCode.removed, "removed by the host");
+    if (wasInCall) this.broadcastAdmitted(records, { type: "peer-left", id: member.id }, member.id);
+    if (wasWaiting) this.connections.sendToMember(meta.hostId, { type: "lobby-left", id: member.id });
+    await this.events.record({ type: "removed", participant: member, by: meta.hostId });
+    // A removal is a departure; the events know whether they were in the call.
+    if (wasAdmitted) await this.events.record({ type: "left", participant: member });
+    return ok(null);
+  }
+
+  private answerRemove(socket: WebSocket, outcome: Outcome<null>): void {
+    if (!outcome.ok) sendError(socket, outcome.error.error, outcome.error.message);
   }
 
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
@@ -398,11 +439,14 @@ export class Consultation extends DurableObject<Env> {
     return records.host.identity === identityKey(identity);
   }
 
-  /** Admitted members with an open socket: who is in the call right now. */
+  /** Admitted members in the call: who is in the call right now. */
   private present(records: ConsultationRecords): Participant[] {
-    return [...records.members.values()]
-      .filter((m) => m.status === "admitted" && this.connections.isConnected(m.id))
-      .map(toParticipant);
+    return [...records.members.values()].filter((m) => m.status === "admitted" && this.isInCall(m)).map(toParticipant);
+  }
+
+  /** Whether an admitted member is in the call: connected. */
+  private isInCall(member: Member): boolean {
+    return this.connections.isConnected(member.id);
   }
 
   /** Invited, not yet admitted, and connected: the lobby. */
@@ -464,6 +508,16 @@ interface InviteCode {
 async function newInviteCode(): Promise<InviteCode> {
   const code = randomSecret(18);
   return { code, digest: await sha256(code) };
+}
+
+/** Why someone the host turned away gets nothing more: `denied` and `removed` are final. */
+const SHUT_OUT = {
+  denied: "The host did not admit you to this consultation.",
+  removed: "The host removed you from this consultation.",
+} as const;
+
+function isShutOut(member: Member): member is Member & { status: keyof typeof SHUT_OUT } {
+  return member.status === "denied" || member.status === "removed";
 }
 
 function notFound<T>(): Outcome<T> {

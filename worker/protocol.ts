@@ -130,6 +130,11 @@ export type ServerMessage =
       policy: Policy;
       /** Added: when the consultation expires (ISO 8601 UTC). */
       expiresAt: string;
+      /**
+       * Added (v1.1): the ids in `participants` whose connection dropped and
+       * who are within `PEER_GRACE_SECONDS` of it (each had a `peer-away`).
+       */
+      away?: string[];
     }
   | { type: "knock"; participant: Participant }
   | { type: "lobby-left"; id: string }
@@ -138,6 +143,10 @@ export type ServerMessage =
   | { type: "signal"; from: string; data: SignalData }
   | { type: "error"; code: ErrorCode; message: string }
   | { type: "ended"; reason: EndReason }
+  /** v1.1: an admitted participant's connection dropped; they are still in the call. */
+  | { type: "peer-away"; id: string }
+  /** v1.1: a participant who was away is back within `PEER_GRACE_SECONDS` (instead of `peer-joined`). */
+  | { type: "peer-back"; id: string }
   /** v1.1: to the removed person's sockets, which are then closed with 4011. */
   | { type: "removed" };
 
@@ -147,6 +156,8 @@ export type ClientMessage =
   | { type: "signal"; to: string; data: SignalData }
   | { type: "admit"; id: string }
   | { type: "deny"; id: string }
+  /** v1.1, host only: takes a participant out for good, admitted, waiting, away or gone. */
+  | { type: "remove"; id: string }
   | { type: "end" };
 
 /**

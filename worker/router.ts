@@ -59,6 +59,13 @@ router
     return new Response(null, { status: 204 });
   })
 
+  .delete("/api/v1/consultations/:id/participants/:participantId", async (request, env, _ctx, config) => {
+    const identity = await authenticate(request, env, config);
+    const stub = consultationStub(env, config, request.params.id);
+    unwrap(await stub.remove(identity, request.params.participantId ?? ""));
+    return new Response(null, { status: 204 });
+  })
+
   .post("/api/v1/consultations/:id/invites", async (request, env, _ctx, config) => {
     const host = await authenticate(request, env, config);
     const invitee = parseInvitee(await readJsonBody(request));

@@ -27,8 +27,11 @@ export interface Member {
   name: string;
   role: Role;
   verified: Verification;
-  /** `invited` until the host admits or denies; the host is `admitted`. */
-  status: "invited" | "admitted" | "denied";
+  /**
+   * `invited` until the host admits or denies; the host is `admitted`.
+   * `denied` and `removed` are final: no ticket, no place in a group.
+   */
+  status: "invited" | "admitted" | "denied" | "removed";
   /** identityKey() of the token holder, for the host and known invitees. */
   identity?: string;
   /** The invite's name, used when the token carries none. */
