@@ -17,6 +17,24 @@ const phone = { width: 360, height: 740 };
 /** Four browsers in one call on a shared machine: page loads and clicks may take long. */
 const SLOW_MACHINE_MS = 90_000;
 
+/** Every remote tile plays video: the shared helper's check, after a longer wait for four browsers to connect. */
+async function waitForTiles(page: Page, count: number): Promise<void> {
+  await page
+    .waitForFunction(
+      (count) => {
+        const videos = [...document.querySelector("samtale-call")!.shadowRoot!.querySelectorAll<HTMLVideoElement>("video.remote")];
+        return videos.length === count && videos.every((v) => v.videoWidth > 0);
+      },
+      count,
+      { timeout: SLOW_MACHINE_MS, polling: 250 },
+    )
+    .catch(async (error) => {
+      await screenshot(page, "failed-tiles");
+      throw error;
+    });
+  await waitForRemoteVideo(page, count);
+}
+
 /** The caption text of each remote tile, in order. */
 function tileCaptions(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -68,7 +86,7 @@ describe("host control and the call screen", () => {
     const ola = await admitGuest(browser, host, consultation.invite.code!, consultation.id);
     const siri = await admitGuest(browser, host, invites[0]!.code!, consultation.id);
     const per = await admitGuest(browser, host, invites[1]!.code!, consultation.id, phone);
-    await waitForRemoteVideo(host, 3);
+    await waitForTiles(host, 3);
 
     // Ola mutes: every other tile of Ola says so, and no video reloads for it.
     await host.evaluate(() => {
@@ -84,7 +102,7 @@ describe("host control and the call screen", () => {
     expect(await seriousViolations(host), "group of four").toEqual([]);
 
     // The same call on a 360 px phone: the others first, nothing wider than the screen.
-    await waitForRemoteVideo(per, 3);
+    await waitForTiles(per, 3);
     await screenshot(per, "phone-call-360");
     expect(await per.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
     const controls = await per.evaluate(() => {

@@ -358,7 +358,7 @@ export class SamtaleCall extends LitElement {
     const layout = stageLayout(remotes.length);
     return html`<div class="call">
       ${this.#session.state === "reconnecting" ? reconnectingBanner() : nothing}
-      <div class="stage ${layout.selfFloats ? "floating" : ""}" style="--columns:${layout.columns};--narrow-columns:${layout.narrowColumns}">
+      <div class="stage ${layout.selfFloats ? "floating" : ""} columns-${layout.columns} narrow-columns-${layout.narrowColumns}">
         ${remotes.length === 0 ? html`<p class="alone">${msg("Waiting for the others to join…", { id: "call.alone" })}</p>` : nothing}
         ${repeat(remotes, (peer) => peer.id, (peer) => this.#remoteTile(peer))}
         ${this.#selfTile(layout.selfFloats)}

@@ -41,42 +41,23 @@ export const callStyles = css`
     align-items: start;
   }
   .stage {
-      grid-template-columns: repeat(var(--narrow-columns, 1), minmax(0, 1fr));
-      padding: 0.25rem;
-      gap: 0.25rem;
-    }
-    .stage:not(.floating) {
-      padding-bottom: 5.5rem;
-    }
-    .self-tile {
-      position: absolute;
-      width: 6.5rem;
-      aspect-ratio: 4 / 3;
-      right: 0.5rem;
-      bottom: 0.5rem;
-      border: 2px solid #ffffff;
-      z-index: 1;
-    }
-    /* Within thumb reach: the controls stay at the bottom of the screen while the lists scroll. */
-    .controls {
-      position: sticky;
-      bottom: 0;
-      z-index: 2;
-      background: var(--samtale-background);
-      padding: 0.5rem 0;
-    }
-  }
-  .stage {
     grid-area: stage;
     position: relative;
     display: grid;
     gap: 0.5rem;
-    grid-template-columns: repeat(var(--columns, 1), minmax(0, 1fr));
+    grid-template-columns: minmax(0, 1fr);
     align-content: center;
     background: #111a22;
     border-radius: var(--samtale-radius);
     padding: 0.5rem;
     min-height: 14rem;
+  }
+  /* Classes, not an inline style: a page's CSP may well forbid style attributes. */
+  .columns-2 {
+    grid-template-columns: repeat(2, minmax(0, 1fr));
+  }
+  .columns-3 {
+    grid-template-columns: repeat(3, minmax(0, 1fr));
   }
   .stage .alone {
     color: #ffffff;
@@ -89,6 +70,8 @@ export const callStyles = css`
   .tile {
     position: relative;
     margin: 0;
+    min-width: 0;
+    min-height: 0;
     aspect-ratio: 16 / 9;
     border-radius: calc(var(--samtale-radius) / 1.5);
     overflow: hidden;
@@ -102,9 +85,14 @@ export const callStyles = css`
   video {
     display: block;
     width: 100%;
-    height: 100%;
     border-radius: calc(var(--samtale-radius) / 1.5);
     background: #000;
+  }
+  /* The tile's size comes from the grid and its aspect ratio, never from the video's own size. */
+  .tile video {
+    position: absolute;
+    inset: 0;
+    height: 100%;
   }
   .remote {
     object-fit: contain;
@@ -255,4 +243,33 @@ export const callStyles = css`
       grid-template-areas: "banner" "stage" "controls" "panel";
     }
     /* The others first and large; your own picture always floats, small. */
-  `;
+    .stage {
+      grid-template-columns: minmax(0, 1fr);
+      padding: 0.25rem;
+      gap: 0.25rem;
+    }
+    .narrow-columns-2 {
+      grid-template-columns: repeat(2, minmax(0, 1fr));
+    }
+    .stage:not(.floating) {
+      padding-bottom: 5.5rem;
+    }
+    .self-tile {
+      position: absolute;
+      width: 6.5rem;
+      aspect-ratio: 4 / 3;
+      right: 0.5rem;
+      bottom: 0.5rem;
+      border: 2px solid #ffffff;
+      z-index: 1;
+    }
+    /* Within thumb reach: the controls stay at the bottom of the screen while the lists scroll. */
+    .controls {
+      position: sticky;
+      bottom: 0;
+      z-index: 2;
+      background: var(--samtale-background);
+      padding: 0.5rem 0;
+    }
+  }
+`;
