@@ -17,8 +17,8 @@ const phone = { width: 360, height: 740 };
 /** Four browsers in one call on a shared machine: page loads and clicks may take long. */
 const SLOW_MACHINE_MS = 90_000;
 
-/** Every remote tile plays video: the shared helper's check, after a longer wait for four browsers to connect. */
-async function waitForTiles(page: Page, count: number): Promise<void> {
+/** Every remote tile has video frames (and, unless told, the shared helper's bytes-growing check too). */
+async function waitForTiles(page: Page, count: number, options: { bytesGrowing: boolean } = { bytesGrowing: true }): Promise<void> {
   await page
     .waitForFunction(
       (count) => {
@@ -32,7 +32,7 @@ async function waitForTiles(page: Page, count: number): Promise<void> {
       await screenshot(page, "failed-tiles");
       throw error;
     });
-  await waitForRemoteVideo(page, count);
+  if (options.bytesGrowing) await waitForRemoteVideo(page, count);
 }
 
 /** The caption text of each remote tile, in order. */
@@ -102,7 +102,8 @@ describe("host control and the call screen", () => {
     expect(await seriousViolations(host), "group of four").toEqual([]);
 
     // The same call on a 360 px phone: the others first, nothing wider than the screen.
-    await waitForTiles(per, 3);
+    // The layout is what this checks; the media path is the host's check above.
+    await waitForTiles(per, 3, { bytesGrowing: false });
     await screenshot(per, "phone-call-360");
     expect(await per.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
     const controls = await per.evaluate(() => {
