@@ -8,7 +8,7 @@
  * it who is in the call and hands it their signals, through `PeerDirectory`.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { ClientMessage, EndReason, IceServer, Participant, Policy, SignalData } from "../worker/protocol.ts";
+import type { ClientMessage, EndReason, IceServer, Invite, Participant, Policy, SignalData } from "../worker/protocol.ts";
 import { CallError, type CallErrorCode } from "./call-error.ts";
 import { isAllowed, isFinal, nextState, type CallAction, type CallEvent, type CallState } from "./call-state.ts";
 import { withParticipant, withoutParticipant } from "./roster.ts";
@@ -55,7 +55,7 @@ export interface SessionEvents {
 }
 
 /** The part of `SignalingClient` the session uses; tests give a fake. */
-export type Signaling = Pick<SignalingClient, "connect" | "send" | "close" | "endByRequest">;
+export type Signaling = Pick<SignalingClient, "connect" | "send" | "close" | "endByRequest" | "inviteByRequest">;
 
 export interface CallSessionOptions {
   config(): SessionConfig;
@@ -147,7 +147,7 @@ export class CallSession implements ReactiveController {
       onReconnecting: () => this.#transition("connection-lost"),
       onClosed: (outcome) => {
         if (outcome === "ended") this.#finish("ended", endReasonWithoutMessage(this.#expiresAt, Date.now()));
-        else if (outcome === "denied") this.#finish("denied");
+        else if (outcome === "denied" || outcome === "removed") this.#finish(outcome);
         else if (outcome === "replaced") this.fail(new CallError("replaced", "This consultation was opened in another window."));
         else this.fail(new CallError("policy", "The service closed the connection because too many messages were sent."));
       },
@@ -171,6 +171,29 @@ export class CallSession implements ReactiveController {
     // The server answers with peer-joined (admit) or lobby-left (deny); removing now keeps the list honest meanwhile.
     this.waiting = withoutParticipant(this.waiting, id);
     this.#host.requestUpdate();
+  }
+
+  /** Take someone out of the consultation for good, admitted or waiting (host). */
+  remove(id: string): void {
+    this.#require("remove");
+    if (!this.isHost) throw new CallError("invalid_state", "Only the host can remove someone.");
+    if (id === this.you?.id) throw new CallError("invalid_request", "The host cannot remove themself; end the consultation instead.");
+    if (!this.waiting.some((p) => p.id === id) && !this.roster.some((p) => p.id === id)) {
+      throw new CallError("not_found", "Nobody with this id is in the consultation.");
+    }
+    if (!this.send({ type: "remove", id })) throw new CallError("network", "The service could not be reached; try again.");
+    // The server confirms with lobby-left or peer-left; a waiting person leaves the list now, like after deny.
+    this.waiting = withoutParticipant(this.waiting, id);
+    this.#host.requestUpdate();
+  }
+
+  /** One more person for a group (host): the API's invite, with its link and, for a guest, its code. */
+  async invite(name?: string): Promise<Invite> {
+    this.#require("invite");
+    if (!this.isHost) throw new CallError("invalid_state", "Only the host can invite.");
+    if (this.policy?.mode !== "group") throw new CallError("invalid_state", "Only a group consultation takes more people.");
+    if (!this.#signaling) throw new CallError("network", "The service could not be reached; try again.");
+    return this.#signaling.inviteByRequest(name);
   }
 
   /** End the consultation for everyone (host). Resolves once it has ended. */
@@ -242,8 +265,7 @@ export class CallSession implements ReactiveController {
       case "ended":
         return this.#finish("ended", message.reason);
       case "removed":
-        // Wire v1.1: not acted on here yet (server-messages.ts does not let it through).
-        return;
+        return this.#finish("removed");
       default:
         return warnOfUnknownMessage(message);
     }
@@ -325,7 +347,7 @@ export class CallSession implements ReactiveController {
     if (isFinal(next)) for (const resolve of this.#finalWaiters) resolve();
   }
 
-  #finish(event: "ended" | "denied", reason?: EndReason): void {
+  #finish(event: "ended" | "denied" | "removed", reason?: EndReason): void {
     if (isFinal(this.state)) return;
     // Over for this tab: a reload starts with the device check again.
     forget("joined", this.#consultation);

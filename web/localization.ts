@@ -5,13 +5,17 @@
  */
 import { configureLocalization } from "@lit/localize";
 import type { Locale } from "./locale-choice.ts";
+import * as da from "./locales/da.ts";
 import * as nb from "./locales/nb.ts";
+import * as nn from "./locales/nn.ts";
 import * as sv from "./locales/sv.ts";
+
+const bundled = { nb, nn, sv, da };
 
 const { getLocale, setLocale } = configureLocalization({
   sourceLocale: "en",
-  targetLocales: ["nb", "sv"],
-  loadLocale: async (locale) => (locale === "nb" ? nb : sv),
+  targetLocales: Object.keys(bundled),
+  loadLocale: async (locale) => bundled[locale as keyof typeof bundled],
 });
 
 /** The whole page shares one active locale (a limit of @lit/localize). */

@@ -245,6 +245,12 @@ export class PeerLink {
     return { remoteFingerprint: remote, freshCode, peerKnowsUs: reveal.pinned };
   }
 
+  /** The received audio's level now (0..1), from the receiver's sources: no stats report needed. */
+  audioLevel(): number {
+    const receiver = this.#pc.getReceivers().find((r) => r.track.kind === "audio");
+    return receiver?.getSynchronizationSources()[0]?.audioLevel ?? 0;
+  }
+
   close(): void {
     this.#failed = true;
     this.#iceRestart.cancel();

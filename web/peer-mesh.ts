@@ -13,10 +13,12 @@ import type { PeerDirectory } from "./call-session.ts";
 import { deleteKeys, loadKeys, saveKeys, type ConsultationKeys } from "./certificate-store.ts";
 import { withChatLine, type ChatLine } from "./chat-message.ts";
 import { weakestQuality, type ConnectionQuality } from "./connection-quality.ts";
+import { mediaStateSignal, parseMediaState, type MediaState } from "./media-state.ts";
 import { isPolite, parsePeerSignal } from "./negotiation.ts";
 import { PeerLink, type LinkVerification, type PeerLinkOptions } from "./peer-connection.ts";
 import { RemotePeer, type Link } from "./remote-peer.ts";
 import { withVerificationCode, type CallParticipant } from "./roster.ts";
+import { isSpeaking, SPEAKING_INTERVAL_MS } from "./speaking.ts";
 
 /** How often the connection indicator refreshes. */
 const STATS_INTERVAL_MS = 3000;
@@ -42,6 +44,8 @@ export interface PeerMeshOptions {
   send(to: string, data: SignalData): void;
   /** Our camera and microphone, if any. */
   localStream(): MediaStream | null;
+  /** Whether our microphone and camera are on, as the others should show it. */
+  localMediaState(): MediaState;
   events: MeshEvents;
   /** Makes the link to one peer; a `PeerLink` unless a test gives a fake. */
   createLink?: (options: PeerLinkOptions) => Link;
@@ -76,6 +80,7 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
   #keys: ConsultationKeys | null = null;
   /** `mediaInterrupted` as last told, so each change is told once. */
   #toldInterrupted = false;
+  #speakingTimer: ReturnType<typeof setInterval> | undefined;
 
   readonly #host: ReactiveControllerHost;
   readonly #options: PeerMeshOptions;
@@ -166,6 +171,8 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
     for (const gone of before.values()) gone.closeLink();
     clearInterval(this.#statsTimer);
     this.#statsTimer = setInterval(() => void this.#refreshQuality(), STATS_INTERVAL_MS);
+    clearInterval(this.#speakingTimer);
+    this.#speakingTimer = setInterval(() => this.#refreshSpeaking(), SPEAKING_INTERVAL_MS);
     this.#host.requestUpdate();
   }
 
@@ -191,8 +198,15 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
   /** A peer's signal, parsed once here; the link gets it typed. */
   receive(from: string, data: SignalData): void {
     const peer = this.#peers.get(from);
+    if (!peer) return;
+    const media = parseMediaState(data);
+    if (media) {
+      peer.media = media;
+      this.#host.requestUpdate();
+      return;
+    }
     const signal = parsePeerSignal(data);
-    if (!peer || !signal) return;
+    if (!signal) return;
     if ("hello" in signal) {
       // A newcomer greets us: we start a fresh connection, which makes the offer.
       this.#closeLink(peer);
@@ -209,6 +223,11 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
     void peer.link?.handleSignal(signal);
   }
 
+  /** Our microphone or camera was switched: everyone's tile of us follows. */
+  mediaStateChanged(): void {
+    for (const id of this.#peers.keys()) this.#sendMediaState(id);
+  }
+
   /** The call is over for this tab: its certificate and verified codes are deleted too. */
   close(): void {
     if (this.#consultation) void this.#keyStore.delete(this.#consultation);
@@ -216,6 +235,7 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
     this.#keys = null;
     this.#closed = true;
     clearInterval(this.#statsTimer);
+    clearInterval(this.#speakingTimer);
     for (const peer of this.#peers.values()) peer.closeLink();
     this.#peers.clear();
     this.#screenTrack?.stop();
@@ -338,6 +358,8 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
   }
 
   async #onConnected(peer: RemotePeer, link: Link): Promise<void> {
+    // Their tile of us appears now: it should say at once whether we are muted.
+    this.#sendMediaState(peer.id);
     const verified = await link.verify();
     if (!verified || peer.link !== link) return;
     void this.#refreshQuality();
@@ -372,6 +394,22 @@ export class PeerMesh implements ReactiveController, PeerDirectory {
       void this.#keyStore.save(this.#consultation, keys);
     }
     return { code, changed: pin !== undefined && pin.code !== code };
+  }
+
+  #sendMediaState(id: string): void {
+    this.#options.send(id, mediaStateSignal(this.#options.localMediaState()));
+  }
+
+  /** Re-render only when someone starts or stops speaking, not on every level reading. */
+  #refreshSpeaking(): void {
+    let changed = false;
+    for (const peer of this.#peers.values()) {
+      const speaking = peer.mediaUp && peer.media?.microphone !== false && isSpeaking(peer.speaking, peer.link?.audioLevel() ?? 0);
+      if (speaking === peer.speaking) continue;
+      peer.speaking = speaking;
+      changed = true;
+    }
+    if (changed) this.#host.requestUpdate();
   }
 
   async #refreshQuality(): Promise<void> {

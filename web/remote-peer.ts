@@ -5,12 +5,13 @@
  */
 import type { Participant } from "../worker/protocol.ts";
 import { ChatRateLimit } from "./chat-rate-limit.ts";
+import type { MediaState } from "./media-state.ts";
 import type { PeerLink } from "./peer-connection.ts";
 
 /** The part of a `PeerLink` the mesh uses; tests give a fake. */
 export type Link = Pick<
   PeerLink,
-  "chatOpen" | "handleSignal" | "replaceVideoTrack" | "sendChat" | "quality" | "verify" | "close"
+  "chatOpen" | "handleSignal" | "replaceVideoTrack" | "sendChat" | "quality" | "audioLevel" | "verify" | "close"
 >;
 
 export class RemotePeer {
@@ -24,6 +25,11 @@ export class RemotePeer {
   verificationChanged = false;
   /** Their chat messages beyond the rate are dropped. */
   readonly chatRate = new ChatRateLimit();
+
+  /** Their microphone and camera as they last told us; `null` until they have. It is the person's, so it outlives a link. */
+  media: MediaState | null = null;
+  /** Their received audio is loud enough to be speech. */
+  speaking = false;
 
   constructor(public participant: Participant) {}
 
@@ -57,5 +63,6 @@ export class RemotePeer {
     this.connectionState = "new";
     this.verificationCode = null;
     this.verificationChanged = false;
+    this.speaking = false;
   }
 }

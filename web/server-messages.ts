@@ -7,7 +7,7 @@ import { CloseCode, type ServerMessage } from "../worker/protocol.ts";
 /** Every frame the element acts on. */
 export type IncomingMessage = ServerMessage;
 
-const serverTypes = new Set(["lobby", "welcome", "knock", "lobby-left", "peer-joined", "peer-left", "peer-away", "peer-back", "signal", "error", "ended"]);
+const serverTypes = new Set(["lobby", "welcome", "knock", "lobby-left", "peer-joined", "peer-left", "peer-away", "peer-back", "signal", "error", "ended", "removed"]);
 
 /** The service's answer to our keep-alive `ping`. */
 export const PONG = "pong";
@@ -28,7 +28,7 @@ export function parseServerMessage(text: string): IncomingMessage | null {
 }
 
 /** What the element does when the socket closes with `code`. */
-export type CloseOutcome = "ended" | "denied" | "replaced" | "policy" | "reconnect";
+export type CloseOutcome = "ended" | "denied" | "removed" | "replaced" | "policy" | "reconnect";
 
 export function closeOutcome(code: number): CloseOutcome {
   switch (code) {
@@ -36,6 +36,8 @@ export function closeOutcome(code: number): CloseOutcome {
       return "ended";
     case CloseCode.denied:
       return "denied";
+    case CloseCode.removed:
+      return "removed";
     case CloseCode.replaced:
       return "replaced";
     case CloseCode.policy:

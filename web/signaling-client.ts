@@ -8,7 +8,7 @@
  * A socket that goes silent (heartbeat.ts) counts as dropped, and the
  * browser's `online` event ends the wait before the next attempt at once.
  */
-import type { ClientMessage, ErrorBody, JoinResponse } from "../worker/protocol.ts";
+import type { ClientMessage, ErrorBody, Invite, InviteResponse, JoinResponse } from "../worker/protocol.ts";
 import { apiUrl, webSocketUrl } from "./api-url.ts";
 import { CallError } from "./call-error.ts";
 import { Heartbeat } from "./heartbeat.ts";
@@ -103,6 +103,18 @@ export class SignalingClient {
       headers: { authorization: `Bearer ${this.#options.credential.token}` },
     });
     if (!response.ok && response.status !== 404 && response.status !== 410) throw await errorFrom(response);
+  }
+
+  /** `POST …/invites` with the host's token: one more person for a group. */
+  async inviteByRequest(name?: string): Promise<Invite> {
+    if (!("token" in this.#options.credential)) throw new CallError("forbidden", "Only the host can invite.");
+    const response = await request(this.#url(`/api/v1/consultations/${encodeURIComponent(this.#options.consultation)}/invites`), {
+      method: "POST",
+      headers: { authorization: `Bearer ${this.#options.credential.token}`, "content-type": "application/json" },
+      body: JSON.stringify(name ? { name } : {}),
+    });
+    if (!response.ok) throw await errorFrom(response);
+    return ((await response.json()) as InviteResponse).invite;
   }
 
   #url(path: string): string {

@@ -3,35 +3,13 @@
  * device check, the lobby, the call and the end. Serious or critical
  * violations fail; screenshots of each view land beside the others.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { seriousViolations } from "./axe.ts";
 import { launchBrowser, newPerson, screenshot } from "./browser.ts";
 import { callMethod, createConsultation, devToken, openCall, passDeviceCheck, waitForKnock, waitForRemoteVideo, waitForState, watchPeerConnections } from "./samtale.ts";
 
 const worker = inject("workerOrigin");
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-/** Runs axe on the whole page (it enters open shadow roots). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // evaluate() is not subject to the page's CSP, unlike an injected <script>.
-  await page.evaluate(`${axeSource}\n;undefined`);
-  const violations = (await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
-    return result.violations;
-  })) as Violation[];
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
 
 describe("accessibility of every view", () => {
   let browser: Browser;

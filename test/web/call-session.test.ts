@@ -24,6 +24,7 @@ class FakeSignaling implements Signaling {
   open = true;
   closed = false;
   endByRequest = vi.fn(async () => {});
+  inviteByRequest = vi.fn(async (_name?: string) => ({ code: "c0de", url: "https://s.example/join#consultation=c1&code=c0de", expiresAt: "2099-01-01T00:00:00Z" }));
   constructor(readonly options: SignalingOptions) {}
   async connect() {}
   send(message: unknown) {
@@ -83,6 +84,51 @@ beforeEach(() => {
   vi.stubGlobal("sessionStorage", storage);
 });
 afterEach(() => vi.unstubAllGlobals());
+
+describe("host control", () => {
+  it("sends remove for an admitted or waiting person, and takes a waiting one off the list at once", async () => {
+    const { session } = await joined();
+    session.receive(welcome(host, [host, guest]));
+    session.receive({ type: "knock", participant: other });
+    session.remove("g");
+    session.remove("o");
+    expect(signaling.sent).toEqual([{ type: "remove", id: "g" }, { type: "remove", id: "o" }]);
+    expect(session.waiting).toEqual([]);
+    // The admitted one stays until the server's peer-left says it is done.
+    expect(session.roster).toEqual([host, guest]);
+  });
+
+  it("refuses remove for a guest, for the host themself, for an unknown id, and outside the call", async () => {
+    const { session } = await joined({ code: "abc" });
+    session.receive(welcome(guest, [host, guest]));
+    expect(() => session.remove("h")).toThrow(expect.objectContaining({ code: "invalid_state" }));
+
+    const hosting = (await joined()).session;
+    expect(() => hosting.remove("g")).toThrow(expect.objectContaining({ code: "invalid_state" }));
+    hosting.receive(welcome(host, [host, guest]));
+    expect(() => hosting.remove("h")).toThrow(expect.objectContaining({ code: "invalid_request" }));
+    expect(() => hosting.remove("nobody")).toThrow(expect.objectContaining({ code: "not_found" }));
+    signaling.open = false;
+    expect(() => hosting.remove("g")).toThrow(expect.objectContaining({ code: "network" }));
+    expect(signaling.sent).toEqual([]);
+  });
+
+  it("invites one more person in a group, and only there, only as host", async () => {
+    const { session } = await joined();
+    await expect(session.invite("Ola")).rejects.toMatchObject({ code: "invalid_state" });
+    session.receive(welcome(host, [host]));
+    await expect(session.invite("Ola")).resolves.toMatchObject({ code: "c0de" });
+    expect(signaling.inviteByRequest).toHaveBeenCalledWith("Ola");
+
+    const pair = (await joined()).session;
+    pair.receive({ ...welcome(host, [host]), policy: { ...policy, mode: "pair", maxParticipants: 2 } } as ServerMessage);
+    await expect(pair.invite()).rejects.toMatchObject({ code: "invalid_state" });
+
+    const guestSession = (await joined({ code: "abc" })).session;
+    guestSession.receive(welcome(guest, [host, guest]));
+    await expect(guestSession.invite()).rejects.toMatchObject({ code: "invalid_state" });
+  });
+});
 
 describe("the call session's reducer", () => {
   it("puts a guest in the lobby with the host's name, and lets them in on welcome", async () => {
@@ -223,6 +269,23 @@ describe("the call session's reducer", () => {
     failed.session.fail(new CallError("network", "gone"));
     expect(failed.session.state).toBe("error");
     expect(storage.store.has("samtale:resume:c1")).toBe(false);
+  });
+
+  it("ends a removed person in removed, by message or by close code, and forgets the tab's memory", async () => {
+    for (const how of ["message", "close"] as const) {
+      const { session } = await joined({ code: "abc" });
+      storage.setItem("samtale:resume:c1", "r");
+      session.receive(welcome(guest, [host, guest]));
+      if (how === "message") session.receive({ type: "removed" });
+      else signaling.options.onClosed("removed");
+      expect(session.state).toBe("removed");
+      expect(storage.store.size).toBe(0);
+      expect(signaling.closed).toBe(true);
+      expect(calls).toContain("released");
+      // Final: a late welcome brings nothing back.
+      session.receive(welcome(guest, [host, guest]));
+      expect(session.state).toBe("removed");
+    }
   });
 
   it("is the one owner of the resume: the signaling client reads and updates it through the session", async () => {

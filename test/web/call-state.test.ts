@@ -33,14 +33,20 @@ describe("the call state machine", () => {
     expect(run(["join", "lobby", "connection-lost", "denied"])).toBe("denied");
   });
 
+  it("ends a removed person in removed, whether admitted, waiting or reconnecting", () => {
+    expect(run(["join", "welcome", "removed"])).toBe("removed");
+    expect(run(["join", "lobby", "removed"])).toBe("removed");
+    expect(run(["join", "welcome", "connection-lost", "removed"])).toBe("removed");
+  });
+
   it("does not let an admitted participant be denied afterwards", () => {
     expect(run(["join", "welcome", "denied"])).toBeNull();
   });
 
   it("never leaves a final state", () => {
-    for (const final of ["ended", "denied", "error"] as const) {
+    for (const final of ["ended", "denied", "removed", "error"] as const) {
       expect(isFinal(final)).toBe(true);
-      for (const event of ["check", "join", "lobby", "welcome", "connection-lost", "ended", "denied", "failed"] as const) {
+      for (const event of ["check", "join", "lobby", "welcome", "connection-lost", "ended", "denied", "removed", "failed"] as const) {
         expect(nextState(final, event), `${final} + ${event}`).toBeNull();
       }
     }

@@ -1,8 +1,13 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { templates as da } from "../../web/locales/da.ts";
 import { templates as nb } from "../../web/locales/nb.ts";
+import { templates as nn } from "../../web/locales/nn.ts";
 import { templates as sv } from "../../web/locales/sv.ts";
+import { supportedLocales } from "../../web/locale-choice.ts";
+
+const translations = { nb, nn, sv, da };
 
 const webDir = new URL("../../web/", import.meta.url).pathname;
 
@@ -23,7 +28,11 @@ describe("translations", () => {
     expect(usedIds).toContain("lobby.title");
   });
 
-  for (const [name, templates] of [["nb", nb], ["sv", sv]] as const) {
+  it("has a translation for every language the element offers besides English", () => {
+    expect(Object.keys(translations).sort()).toEqual(supportedLocales.filter((l) => l !== "en").sort());
+  });
+
+  for (const [name, templates] of Object.entries(translations)) {
     it(`${name} translates every message and nothing that no longer exists`, () => {
       expect(Object.keys(templates).sort()).toEqual([...usedIds].sort());
     });
@@ -35,7 +44,7 @@ describe("translations", () => {
         .filter(([, v]) => typeof v === "object")
         .map(([k]) => k)
         .sort();
-    expect(withValues(nb)).toEqual(withValues(sv));
+    for (const templates of [nn, sv, da]) expect(withValues(templates)).toEqual(withValues(nb));
     expect(withValues(nb)).toContain("announce.knock");
   });
 });

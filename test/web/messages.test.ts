@@ -13,6 +13,7 @@ const guest: Participant = { id: "g", name: "Kari", role: "guest", verified: "co
 describe("server frames", () => {
   it("parses known messages and ignores pong and junk", () => {
     expect(parseServerMessage(JSON.stringify({ type: "peer-left", id: "g" }))).toEqual({ type: "peer-left", id: "g" });
+    expect(parseServerMessage(JSON.stringify({ type: "removed" }))).toEqual({ type: "removed" });
     expect(parseServerMessage("pong")).toBeNull();
     expect(parseServerMessage("{not json")).toBeNull();
     expect(parseServerMessage(JSON.stringify({ type: "surprise" }))).toBeNull();
@@ -24,6 +25,7 @@ describe("server frames", () => {
     expect(closeOutcome(4003)).toBe("replaced");
     expect(closeOutcome(4008)).toBe("policy");
     expect(closeOutcome(4010)).toBe("denied");
+    expect(closeOutcome(4011)).toBe("removed");
     expect(closeOutcome(1006)).toBe("reconnect");
     expect(closeOutcome(1001)).toBe("reconnect");
   });
@@ -79,6 +81,10 @@ describe("the language", () => {
     expect(chooseLocale("sv", ["nb-NO"])).toBe("sv");
     expect(chooseLocale(null, ["de-DE", "nb-NO"])).toBe("nb");
     expect(chooseLocale("", ["no"])).toBe("nb");
+    expect(chooseLocale("nn", ["nb-NO"])).toBe("nn");
+    expect(chooseLocale(null, ["nn-NO", "nb-NO"])).toBe("nn");
+    expect(chooseLocale(null, ["da-DK"])).toBe("da");
+    expect(chooseLocale("da", [])).toBe("da");
     expect(chooseLocale("fr", ["fr-FR"])).toBe("en");
     expect(chooseLocale("en-GB", ["sv-SE"])).toBe("en");
   });

@@ -30,6 +30,9 @@ class FakeLink implements Link {
   sendChat() {
     return this.chatOpen;
   }
+  audioLevel() {
+    return 0;
+  }
   async quality() {
     return { path: "direct" as const, rttMs: 20, lossPercent: 0 };
   }
@@ -60,6 +63,7 @@ function newMesh() {
   return new PeerMesh(new FakeHost(), {
     send: (to, data) => void sent.push([to, data]),
     localStream: () => null,
+    localMediaState: () => ({ microphone: false, camera: true }),
     events: {
       pairCode: (code, changed) => events.push(changed ? `pair ${code} changed` : `pair ${code}`),
       verificationFailed: (peer, message) => events.push(`failed ${peer.id} ${message}`),
@@ -79,6 +83,24 @@ function newMesh() {
 }
 
 const linkTo = (id: string) => links.filter((l) => l.options.remoteId === id).at(-1)!;
+
+describe("media state between peers", () => {
+  it("tells a peer ours once the link is up and whenever it changes, and keeps theirs", async () => {
+    const mesh = newMesh();
+    mesh.restart(ana, [ana, bo], [], group);
+    mesh.receive("b", { hello: true });
+    sent.length = 0;
+    await linkTo("b").connect();
+    expect(sent).toEqual([["b", { media: { microphone: false, camera: true } }]]);
+    mesh.mediaStateChanged();
+    expect(sent).toHaveLength(2);
+
+    mesh.receive("b", { media: { microphone: true, camera: false } });
+    expect(mesh.remotes[0]!.media).toEqual({ microphone: true, camera: false });
+    // Not a negotiation signal: the link never sees it.
+    expect(linkTo("b").handled).toEqual([]);
+  });
+});
 
 describe("the peer mesh's hello and offer decisions", () => {
   let mesh: PeerMesh;

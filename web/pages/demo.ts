@@ -50,8 +50,15 @@ function host(hosting: Hosting): void {
     }
     if (state === "ended") void showAudit(hosting.id, document.querySelector<HTMLElement>("#audit")!);
   });
+  // The tab's title says how many wait, so a host in another tab sees it too.
+  call.addEventListener("samtale-lobby", (event) => {
+    const waiting = event.detail.knocking.length;
+    document.title = waiting > 0 ? `(${waiting}) ${pageTitle}` : pageTitle;
+  });
   document.querySelector("#call")!.replaceChildren(call);
 }
+
+const pageTitle = document.title;
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();

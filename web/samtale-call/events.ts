@@ -11,6 +11,7 @@ import type { CallParticipant } from "../roster.ts";
 export interface SamtaleEventDetails {
   "samtale-state": { state: CallState };
   "samtale-knock": { participant: Participant };
+  "samtale-lobby": { knocking: Participant[] };
   "samtale-participants": { participants: CallParticipant[] };
   /**
    * `changed`: the code differs from the one shown for that person before; read it aloud again.
@@ -31,6 +32,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     "samtale-state": CustomEvent<SamtaleEventDetails["samtale-state"]>;
     "samtale-knock": CustomEvent<SamtaleEventDetails["samtale-knock"]>;
+    "samtale-lobby": CustomEvent<SamtaleEventDetails["samtale-lobby"]>;
     "samtale-participants": CustomEvent<SamtaleEventDetails["samtale-participants"]>;
     "samtale-verification": CustomEvent<SamtaleEventDetails["samtale-verification"]>;
     "samtale-ended": CustomEvent<SamtaleEventDetails["samtale-ended"]>;

@@ -3,7 +3,7 @@ import { html, LitElement, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
 import { live } from "lit/directives/live.js";
 import { repeat } from "lit/directives/repeat.js";
-import type { Participant, Policy } from "../../worker/protocol.ts";
+import type { Invite, Participant, Policy } from "../../worker/protocol.ts";
 import { CallError } from "../call-error.ts";
 import { CallSession } from "../call-session.ts";
 import type { CallState } from "../call-state.ts";
@@ -21,9 +21,13 @@ import { PeerMesh } from "../peer-mesh.ts";
 import type { RemotePeer } from "../remote-peer.ts";
 import { withReconnecting, type CallParticipant } from "../roster.ts";
 import { playKnockCue } from "../sounds.ts";
+import { nextCorner, stageLayout, type SelfCorner } from "../stage-layout.ts";
+import { KnockReminder, notifyIfAllowed } from "../knock-reminder.ts";
+import "../invite-dialog/invite-dialog.ts";
+import { icons } from "./icons.ts";
 import { controlStyles } from "../theme.ts";
 import { samtaleEvent, type SamtaleEventDetails, type SamtaleEventName } from "./events.ts";
-import { deniedView, endedView, errorView, joiningView, lobbyView, reconnectingBanner, verificationCard } from "./status-views.ts";
+import { deniedView, endedView, removedView, errorView, joiningView, lobbyView, reconnectingBanner, verificationCard } from "./status-views.ts";
 import { callStyles } from "./styles.ts";
 
 /**
@@ -34,14 +38,15 @@ import { callStyles } from "./styles.ts";
  *   a page can set it without putting it in the DOM.
  * @attr code - A guest's one-time invite code. Give this or `token`. Also a property.
  * @attr api-base - The Samtale service's origin; default the page's. A trailing slash is fine.
- * @attr lang - `nb`, `sv` or `en`; default the browser's language.
+ * @attr lang - `nb`, `nn`, `sv`, `da` or `en`; default the browser's language.
  * @attr no-device-check - Skip the device check and join at once. A reload of a tab that was
  *   already in this consultation (or waiting in its lobby) skips it too.
  * @attr state - Read-only, reflected: `idle`, `checking`, `joining`, `lobby`,
- *   `connected`, `reconnecting`, `ended`, `denied` or `error`.
+ *   `connected`, `reconnecting`, `ended`, `denied`, `removed` or `error`.
  *
  * @event samtale-state - `{state}` whenever `state` changes.
  * @event samtale-knock - `{participant}` someone waits in the lobby (host only).
+ * @event samtale-lobby - `{knocking}` the lobby changed: everyone waiting now (host only).
  * @event samtale-participants - `{participants}` the admitted people changed (or a group verification code arrived).
  * @event samtale-verification - `{code, changed}` the pair's verification code, once the media connection is up;
  *   `changed` is `true` when it differs from the code shown for that person earlier in the consultation.
@@ -89,6 +94,10 @@ export class SamtaleCall extends LitElement {
   /** Recent screen reader announcements, each its own node in the live region. */
   @state() private announcements: { id: number; text: string }[] = [];
   #announced = 0;
+  /** Where your own picture floats when it floats; you move it out of the way. */
+  @state() private selfCorner: SelfCorner = "bottom-right";
+  /** The lobby as last told to the page (`samtale-lobby`). */
+  #shownLobby: Participant[] = [];
   /** The admitted people as last told to the page: the one list `participants` and its event share. */
   #shownParticipants: CallParticipant[] = [];
 
@@ -96,6 +105,10 @@ export class SamtaleCall extends LitElement {
   readonly #mesh: PeerMesh = new PeerMesh(this, {
     send: (to, data) => void this.#session.send({ type: "signal", to, data }),
     localStream: () => this.#media.stream,
+    localMediaState: () => ({
+      microphone: this.#media.microphoneOn && this.#media.audioTrack !== null,
+      camera: this.#media.cameraOn && this.#media.videoTrack !== null,
+    }),
     events: {
       pairCode: (code, changed) => {
         this.#emit("samtale-verification", { code, changed });
@@ -132,7 +145,8 @@ export class SamtaleCall extends LitElement {
       participantsChanged: () => this.#participantsChanged(),
       knocked: (participant) => {
         this.#emit("samtale-knock", { participant });
-        playKnockCue();
+        this.#cueKnock();
+        this.#reminder.knocked();
         this.#announce(msg(str`${displayName(participant)} is waiting to join.`, { id: "announce.knock" }));
       },
       welcomed: (firstTime) => firstTime && this.#announce(msg("You are in the consultation.", { id: "announce.in-call" })),
@@ -140,8 +154,17 @@ export class SamtaleCall extends LitElement {
       peerLeft: (participant) => this.#announce(msg(str`${displayName(participant)} left.`, { id: "announce.left" })),
       ended: (reason) => this.#emit("samtale-ended", { reason }),
       reported: (error) => this.#emit("samtale-error", { code: error.code, message: error.message }),
-      released: () => this.#media.stop(),
+      released: () => {
+        this.#media.stop();
+        this.#reminder.stop();
+      },
     },
+  });
+  /** A host whose tab is hidden hears a knock again, every 15 s, until they act or come back. */
+  readonly #reminder = new KnockReminder({
+    hidden: () => document.visibilityState === "hidden",
+    anyoneWaiting: () => this.#session.waiting.length > 0,
+    remind: () => this.#cueKnock(),
   });
 
   constructor() {
@@ -202,6 +225,20 @@ export class SamtaleCall extends LitElement {
     this.#session.decide("deny", id);
   }
 
+  /**
+   * Take someone out of the consultation for good, admitted or waiting (host).
+   * Without an id it is the DOM's own `remove()`: the element leaves the page.
+   */
+  override async remove(id?: string): Promise<void> {
+    if (id === undefined) return super.remove();
+    this.#session.remove(id);
+  }
+
+  /** One more person for a group (host): resolves to the API's invite, its `url` and, for a guest, its `code`. */
+  async invite(options: { name?: string } = {}): Promise<Invite> {
+    return this.#session.invite(options.name?.trim() || undefined);
+  }
+
   /** End the consultation for everyone (host). Resolves once it has ended. */
   async end(): Promise<void> {
     await this.#session.end();
@@ -220,6 +257,24 @@ export class SamtaleCall extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#applyLocale();
+    document.addEventListener("visibilitychange", this.#onVisibilityChange);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener("visibilitychange", this.#onVisibilityChange);
+    this.#reminder.stop();
+  }
+
+  /** The host is back: the lobby is on screen, no more reminders. */
+  #onVisibilityChange = () => {
+    if (document.visibilityState === "visible") this.#reminder.stop();
+  };
+
+  /** The knock's sound, and a system notification when the page may already show one; it names nobody. */
+  #cueKnock(): void {
+    playKnockCue();
+    notifyIfAllowed(msg("Someone is waiting to join", { id: "notify.knock" }));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -245,6 +300,12 @@ export class SamtaleCall extends LitElement {
   }
 
   protected override updated(): void {
+    // The lists are immutable: a new array is a change of the lobby.
+    const lobby = this.#session.waiting;
+    if (lobby !== this.#shownLobby && (lobby.length > 0 || this.#shownLobby.length > 0)) {
+      this.#shownLobby = lobby;
+      this.#emit("samtale-lobby", { knocking: this.#shownLobby });
+    }
     // The chosen speaker applies to every remote video.
     this.#media.routeSound(this.renderRoot.querySelectorAll("video.remote"));
   }
@@ -302,6 +363,8 @@ export class SamtaleCall extends LitElement {
         return endedView();
       case "denied":
         return deniedView();
+      case "removed":
+        return removedView();
       case "error":
         return errorView(this.#session.errorCode);
     }
@@ -320,17 +383,19 @@ export class SamtaleCall extends LitElement {
   #renderCall() {
     const { isHost, roster, policy, you } = this.#session;
     const names = new Map(roster.map((p) => [p.id, displayName(p)]));
-    // One video per remote whose media is up: no black boxes for a peer still
+    // One tile per remote whose media is up: no black boxes for a peer still
     // connecting or gone. An interrupted one keeps its tile (and its last
     // frame) with a notice, so nobody reads the break as the others leaving.
     const remotes = this.#mesh.remotes.filter((peer) => peer.mediaUp || peer.mediaInterrupted);
+    const layout = stageLayout(remotes.length);
     return html`<div class="call">
       ${this.#session.state === "reconnecting" ? reconnectingBanner() : nothing}
-      <div class="stage">
+      <div class="stage ${layout.selfFloats ? "floating" : ""} columns-${layout.columns} narrow-columns-${layout.narrowColumns}">
         ${remotes.length === 0
           ? html`<p class="alone">${roster.length > 1 ? msg("Connecting to the others…", { id: "call.connecting-media" }) : msg("Waiting for the others to join…", { id: "call.alone" })}</p>`
-          : repeat(remotes, (peer) => peer.id, (peer) => this.#remoteTile(peer))}
-        ${this.#localVideo("self")}
+          : nothing}
+        ${repeat(remotes, (peer) => peer.id, (peer) => this.#remoteTile(peer))}
+        ${this.#selfTile(layout.selfFloats)}
       </div>
       ${this.#renderControls(isHost)}
       <div class="panel">
@@ -342,7 +407,14 @@ export class SamtaleCall extends LitElement {
             ></samtale-knock-list>`
           : nothing}
         ${verificationCard(this.#mesh.pairCode, this.#mesh.pairCodeChanged)}
-        <samtale-participant-list class="card" part="participants" .participants=${this.#shownParticipants} .you=${you?.id ?? ""}></samtale-participant-list>
+        <samtale-participant-list
+          class="card"
+          part="participants"
+          .participants=${this.#shownParticipants}
+          .you=${you?.id ?? ""}
+          .canRemove=${isHost}
+          @remove=${(e: CustomEvent<string>) => void this.remove(e.detail).catch(() => undefined)}
+        ></samtale-participant-list>
         ${policy?.chat
           ? html`<samtale-chat-panel class="card" part="chat" .lines=${this.#mesh.chatLines} .names=${names} ?ready=${this.#mesh.chatReady} @send=${(e: CustomEvent<string>) => this.#mesh.sendChat(e.detail)}></samtale-chat-panel>`
           : nothing}
@@ -351,45 +423,90 @@ export class SamtaleCall extends LitElement {
   }
 
   /**
-   * One remote person's video. Keyed by person in a `repeat`, so the same
-   * `<video>` lives as long as they do. Lit commits an object-valued
-   * property on every render (it cannot know the object did not change), and
-   * setting `srcObject`, even to the same stream, reloads the video: `live`
-   * sets it only when the stream itself changes, so re-renders (the quality
-   * indicator's, every few seconds) never restart playback.
+   * A remote person's tile: their name, whether they are muted or their camera
+   * is off, a ring while they speak, a notice while their media is interrupted
+   * or their line is reconnecting, and a full-screen button. Keyed by person in
+   * a `repeat`, so the same `<video>` lives as long as they do. Lit commits an
+   * object-valued property on every render, and setting `srcObject`, even to
+   * the same stream, reloads the video: `live` sets it only when the stream
+   * itself changes, so re-renders never restart playback.
    */
   #remoteTile(peer: RemotePeer) {
+    const name = displayName(peer.participant);
+    const muted = peer.media?.microphone === false;
+    const cameraOff = peer.media?.camera === false;
     const notice = peer.mediaInterrupted
       ? msg("Sound and video interrupted. Restoring the connection…", { id: "connection.interrupted" })
       : this.#session.away.has(peer.id)
         ? msg("Reconnecting…", { id: "participants.reconnecting" })
         : null;
-    return html`<div class="tile">
-      <video part="remote-video" class="remote" .srcObject=${live(peer.stream)} autoplay playsinline aria-label=${displayName(peer.participant)}></video>
+    return html`<figure class="tile ${peer.speaking ? "speaking" : ""}">
+      <video part="remote-video" class="remote" .srcObject=${live(peer.stream)} autoplay playsinline aria-label=${name}></video>
+      ${cameraOff ? html`<div class="no-picture" aria-hidden="true">${name.slice(0, 1)}</div>` : nothing}
       ${notice ? html`<p class="tile-notice">${notice}</p>` : nothing}
-    </div>`;
+      <figcaption>
+        <span class="name">${name}</span>
+        ${muted ? html`<span class="badge">${icons.micOff}${msg("Muted", { id: "tile.muted" })}</span>` : nothing}
+        ${cameraOff ? html`<span class="badge">${icons.cameraOff}${msg("Camera off", { id: "controls.camera-off" })}</span>` : nothing}
+      </figcaption>
+      <button type="button" class="on-video fullscreen" aria-label=${msg(str`Show ${name} on the full screen`, { id: "tile.fullscreen" })} @click=${toggleFullscreen}>
+        ${icons.fullscreen}
+      </button>
+    </figure>`;
+  }
+
+  #selfTile(floats: boolean) {
+    const { microphoneOn, cameraOn } = this.#media;
+    return html`<figure class="tile self-tile ${floats ? `floats ${this.selfCorner}` : ""}">
+      ${this.#localVideo("self")}
+      ${cameraOn && this.#media.videoTrack ? nothing : html`<div class="no-picture" aria-hidden="true"></div>`}
+      <figcaption>
+        <span class="name">${msg("You", { id: "tile.you" })}</span>
+        ${microphoneOn && this.#media.audioTrack ? nothing : html`<span class="badge">${icons.micOff}<span class="visually-hidden">${msg("Muted", { id: "tile.muted" })}</span></span>`}
+      </figcaption>
+      ${floats
+        ? html`<button type="button" class="on-video move" aria-label=${msg("Move your picture to another corner", { id: "tile.move" })} @click=${() => (this.selfCorner = nextCorner(this.selfCorner))}>
+            ${icons.move}
+          </button>`
+        : nothing}
+    </figure>`;
   }
 
   #renderControls(isHost: boolean) {
     const canShare = typeof navigator.mediaDevices?.getDisplayMedia === "function";
+    const { microphoneOn, cameraOn } = this.#media;
     return html`<div class="controls" part="controls" role="toolbar" aria-label=${msg("Call controls", { id: "controls.label" })}>
-      <button type="button" aria-pressed=${String(!this.#media.microphoneOn)} ?disabled=${!this.#media.audioTrack} @click=${() => this.#media.setMicrophoneOn(!this.#media.microphoneOn)}>
-        ${msg("Mute", { id: "controls.mute" })}
+      <button type="button" ?disabled=${!this.#media.audioTrack} @click=${() => this.#switchMedia(() => this.#media.setMicrophoneOn(!microphoneOn))}>
+        ${microphoneOn ? html`${icons.mic}${msg("Mute", { id: "controls.mute" })}` : html`${icons.micOff}${msg("Unmute", { id: "controls.unmute" })}`}
       </button>
-      <button type="button" aria-pressed=${String(!this.#media.cameraOn)} ?disabled=${!this.#media.videoTrack} @click=${() => this.#media.setCameraOn(!this.#media.cameraOn)}>
-        ${msg("Camera off", { id: "controls.camera-off" })}
+      <button type="button" ?disabled=${!this.#media.videoTrack} @click=${() => this.#switchMedia(() => this.#media.setCameraOn(!cameraOn))}>
+        ${cameraOn ? html`${icons.camera}${msg("Camera off", { id: "controls.camera-off" })}` : html`${icons.cameraOff}${msg("Camera on", { id: "controls.camera-on" })}`}
       </button>
       ${canShare
         ? html`<button type="button" aria-pressed=${String(this.#mesh.sharingScreen)} @click=${() => void this.#mesh.toggleScreenShare()}>
-            ${msg("Share screen", { id: "controls.share" })}
+            ${icons.screen}${msg("Share screen", { id: "controls.share" })}
           </button>`
         : nothing}
+      ${isHost && this.#session.policy?.mode === "group" ? html`<samtale-invite-dialog .createInvite=${(name: string) => this.invite({ name })}></samtale-invite-dialog>` : nothing}
       <samtale-connection-indicator .quality=${this.#mesh.quality} ?interrupted=${this.#mesh.mediaInterrupted}></samtale-connection-indicator>
       ${isHost
         ? html`<button type="button" class="danger end" @click=${() => void this.end().catch(() => undefined)}>${msg("End consultation", { id: "controls.end" })}</button>`
         : html`<button type="button" class="danger end" @click=${() => void this.leave().catch(() => undefined)}>${msg("Leave", { id: "controls.leave" })}</button>`}
     </div>`;
   }
+
+  /** Switch the microphone or camera, and tell the others so their tile of us says it. */
+  #switchMedia(change: () => void): void {
+    change();
+    this.#mesh.mediaStateChanged();
+  }
+}
+
+/** A tile fills the screen, or leaves it again (the button is inside the tile). */
+function toggleFullscreen(event: Event): void {
+  const tile = (event.currentTarget as HTMLElement).closest("figure");
+  if (document.fullscreenElement) void document.exitFullscreen();
+  else void tile?.requestFullscreen?.().catch(() => undefined);
 }
 
 defineOnce("samtale-call", SamtaleCall);

@@ -52,6 +52,13 @@ export function deniedView(): TemplateResult {
   </div>`;
 }
 
+export function removedView(): TemplateResult {
+  return html`<div class="status" role="status">
+    <h2>${msg("You were removed from the consultation", { id: "removed.title" })}</h2>
+    <p class="muted">${msg("The host has taken you out of this consultation, so you cannot rejoin it. If you think this is a mistake, contact them another way.", { id: "removed.help" })}</p>
+  </div>`;
+}
+
 export function errorView(code: CallErrorCode): TemplateResult {
   return html`<div class="status" role="alert">
     <h2>${msg("Something went wrong", { id: "error.title" })}</h2>

@@ -40,23 +40,24 @@ export const callStyles = css`
     grid-template-areas: "banner banner" "stage panel" "controls panel";
     align-items: start;
   }
-  /* Narrow (a phone, a sidebar): the controls follow the video, before the lists and the chat. */
-  @container (max-width: 760px) {
-    .call {
-      grid-template-columns: minmax(0, 1fr);
-      grid-template-areas: "banner" "stage" "controls" "panel";
-    }
-  }
   .stage {
     grid-area: stage;
     position: relative;
     display: grid;
     gap: 0.5rem;
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 16rem), 1fr));
+    grid-template-columns: minmax(0, 1fr);
+    align-content: center;
     background: #111a22;
     border-radius: var(--samtale-radius);
     padding: 0.5rem;
     min-height: 14rem;
+  }
+  /* Classes, not an inline style: a page's CSP may well forbid style attributes. */
+  .columns-2 {
+    grid-template-columns: repeat(2, minmax(0, 1fr));
+  }
+  .columns-3 {
+    grid-template-columns: repeat(3, minmax(0, 1fr));
   }
   .stage .alone {
     color: #ffffff;
@@ -64,17 +65,36 @@ export const callStyles = css`
     place-items: center;
     text-align: center;
     padding: 1rem;
+    margin: 0;
+  }
+  .tile {
+    position: relative;
+    margin: 0;
+    min-width: 0;
+    min-height: 0;
+    aspect-ratio: 16 / 9;
+    border-radius: calc(var(--samtale-radius) / 1.5);
+    overflow: hidden;
+    background: #000;
+    outline: 3px solid transparent;
+    outline-offset: -3px;
+  }
+  .tile.speaking {
+    outline-color: #5fd08f;
   }
   video {
+    display: block;
     width: 100%;
     border-radius: calc(var(--samtale-radius) / 1.5);
     background: #000;
   }
-  .tile {
-    position: relative;
+  /* The tile's size comes from the grid and its aspect ratio, never from the video's own size. */
+  .tile video {
+    position: absolute;
+    inset: 0;
+    height: 100%;
   }
   .remote {
-    aspect-ratio: 16 / 9;
     object-fit: contain;
   }
   .tile-notice {
@@ -89,14 +109,105 @@ export const callStyles = css`
     color: #ffffff;
   }
   .self {
-    position: absolute;
-    right: 1rem;
-    bottom: 1rem;
-    width: clamp(6rem, 22%, 12rem);
-    aspect-ratio: 4 / 3;
     object-fit: cover;
     transform: scaleX(-1);
+  }
+  .no-picture {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    place-items: center;
+    background: #26323d;
+    color: #ffffff;
+    font-size: 2.5rem;
+    font-weight: 700;
+    text-transform: uppercase;
+  }
+  figcaption {
+    position: absolute;
+    left: 0.4rem;
+    bottom: 0.4rem;
+    right: 3.4rem;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.3rem;
+    font-size: 0.875rem;
+  }
+  figcaption > span {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.25rem;
+    background: rgb(0 0 0 / 0.75);
+    color: #ffffff;
+    border-radius: 0.4rem;
+    padding: 0.1rem 0.45rem;
+    max-width: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .on-video {
+    position: absolute;
+    right: 0.4rem;
+    bottom: 0.4rem;
+    display: grid;
+    place-items: center;
+    min-width: 44px;
+    padding: 0;
+    background: rgb(0 0 0 / 0.75);
+    color: #ffffff;
+    border-color: #ffffff;
+  }
+  .tile:fullscreen {
+    aspect-ratio: auto;
+    border-radius: 0;
+  }
+  .tile:fullscreen video {
+    border-radius: 0;
+  }
+  /* Alone with one other person: your picture floats small in the corner you chose. */
+  .self-tile.floats {
+    position: absolute;
+    width: clamp(7rem, 24%, 12rem);
+    aspect-ratio: 4 / 3;
     border: 2px solid #ffffff;
+    z-index: 1;
+  }
+  .self-tile.floats figcaption {
+    right: 2.9rem;
+    bottom: 0.2rem;
+    left: 0.2rem;
+  }
+  .self-tile.floats .on-video {
+    right: 0.2rem;
+    bottom: 0.2rem;
+    min-height: 36px;
+    min-width: 36px;
+  }
+  .bottom-right {
+    right: 1rem;
+    bottom: 1rem;
+  }
+  .bottom-left {
+    left: 1rem;
+    bottom: 1rem;
+  }
+  .top-left {
+    left: 1rem;
+    top: 1rem;
+  }
+  .top-right {
+    right: 1rem;
+    top: 1rem;
+  }
+  .icon {
+    flex: none;
+    vertical-align: middle;
+  }
+  .controls button {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.4rem;
   }
   .lobby-self {
     max-width: 16rem;
@@ -139,5 +250,41 @@ export const callStyles = css`
     background: var(--samtale-attention);
     border-left: 4px solid var(--samtale-warning);
     padding: 0.5rem 1rem;
+  }
+  /* Narrow (a phone, a sidebar): the controls follow the video, before the lists and the chat. */
+  @container (max-width: 760px) {
+    .call {
+      grid-template-columns: minmax(0, 1fr);
+      grid-template-areas: "banner" "stage" "controls" "panel";
+    }
+    /* The others first and large; your own picture always floats, small. */
+    .stage {
+      grid-template-columns: minmax(0, 1fr);
+      padding: 0.25rem;
+      gap: 0.25rem;
+    }
+    .narrow-columns-2 {
+      grid-template-columns: repeat(2, minmax(0, 1fr));
+    }
+    .stage:not(.floating) {
+      padding-bottom: 5.5rem;
+    }
+    .self-tile {
+      position: absolute;
+      width: 6.5rem;
+      aspect-ratio: 4 / 3;
+      right: 0.5rem;
+      bottom: 0.5rem;
+      border: 2px solid #ffffff;
+      z-index: 1;
+    }
+    /* Within thumb reach: the controls stay at the bottom of the screen while the lists scroll. */
+    .controls {
+      position: sticky;
+      bottom: 0;
+      z-index: 2;
+      background: var(--samtale-background);
+      padding: 0.5rem 0;
+    }
   }
 `;
