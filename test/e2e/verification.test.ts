@@ -2,7 +2,8 @@
  * The verification code in real browsers: it survives a reload of either
  * side unchanged (each tab keeps its certificate for the consultation, and
  * both remember the code they read), and a side that lost its certificate
- * makes the other show the new code with a warning to read it again.
+ * makes the other show the new code with a warning to read it again, in a
+ * group next to that person.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -121,5 +122,63 @@ describe("the verification code across reloads", () => {
     // The guest, who kept nothing, shows the same new code without a warning of its own.
     expect(await sameCodeOnBothSides()).toBe(changed.code);
     expect(await warningShown(guest)).toBe(false);
+  });
+});
+
+describe("a changed code in a group", () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("warns next to the person who lost their certificate, and names them in the event", async () => {
+    const host = (await newPerson(browser, worker)).page;
+    const guest = (await newPerson(browser, worker)).page;
+    for (const page of [host, guest]) await watchPeerConnections(page);
+    const hostToken = await devToken(worker, `host-${crypto.randomUUID()}`, "Kari Fysio");
+    const consultation = await createConsultation(worker, hostToken, { invitee: { name: "Ola" }, mode: "group", maxParticipants: 2 });
+    await openCall(host, worker, { consultation: consultation.id, token: hostToken, lang: "en", "no-device-check": true });
+    await waitForState(host, "connected");
+    await guest.goto(consultation.invite.url);
+    await passDeviceCheck(guest);
+    const knock = await waitForKnock(host);
+    await callMethod(host, "admit", knock.id);
+    await waitForState(guest, "connected");
+
+    type Entry = { id: string; verificationCode?: string; verificationChanged?: true };
+    const guestEntry = async () => (await callProperty<Entry[]>(host, "participants")).find((p) => p.id === knock.id);
+    await expect.poll(async () => (await guestEntry())?.verificationCode, { timeout: 60_000 }).toMatch(/^\d{3} \d{3}$/);
+    const before = (await guestEntry())!.verificationCode;
+    expect((await guestEntry())!.verificationChanged).toBeUndefined();
+    const listWarning = () =>
+      host.evaluate(
+        () =>
+          document.querySelector("samtale-call")?.shadowRoot?.querySelector('[part~="participants"]')?.shadowRoot?.querySelector(".code-changed")?.textContent?.trim() ??
+          null,
+      );
+    expect(await listWarning()).toBeNull();
+
+    await guest.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const deleting = indexedDB.deleteDatabase("samtale");
+          deleting.onsuccess = () => resolve();
+          deleting.onerror = () => reject(deleting.error);
+        }),
+    );
+    await guest.reload();
+    await expect.poll(async () => (await guestEntry())?.verificationChanged, { timeout: 60_000 }).toBe(true);
+    const after = (await guestEntry())!.verificationCode;
+    expect(after).not.toBe(before);
+    expect((await events(host)).filter((e) => e.type === "verification").map((e) => e.detail)).toEqual([
+      { code: after, changed: true, participant: knock.id },
+    ]);
+    await expect.poll(listWarning).toMatch(/changed/i);
+    // The element's own pair code stays out of a group.
+    expect(await codeOf(host)).toBeNull();
   });
 });
