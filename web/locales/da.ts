@@ -101,4 +101,13 @@ export const templates = {
   "verified.code": "bekræftet med kode",
   "verified.token": "bekræftet med login",
   "video.local": "Dit kamera",
+  "announce.code-changed": "Kontrolkoden er ændret. Læs den højt for hinanden igen.",
+  "announce.peer-code-changed": str`Kontrolkoden med ${0} er ændret. Læs den højt for hinanden igen.`,
+  "announce.media-back": "Lyd og billede er tilbage.",
+  "call.connecting-media": "Forbinder til de andre …",
+  "connection.interrupted": "Lyd og billede er afbrudt. Genopretter forbindelsen …",
+  "participants.code-changed": "Denne kode er ændret. Læs den højt for hinanden igen, før I fortsætter.",
+  "participants.reconnecting": "Forbinder igen …",
+  "error.unavailable": "Tjenesten kan ikke kontrollere dit login lige nu. Prøv igen om et par minutter.",
+  "verification.changed": "Kontrolkoden er ændret. Læs den højt for hinanden igen, før I fortsætter.",
 };

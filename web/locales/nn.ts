@@ -101,4 +101,13 @@ export const templates = {
   "verified.code": "stadfesta med kode",
   "verified.token": "stadfesta med innlogging",
   "video.local": "Kameraet ditt",
+  "announce.code-changed": "Kontrollkoden er endra. Les han høgt for kvarandre att.",
+  "announce.peer-code-changed": str`Kontrollkoden med ${0} er endra. Les han høgt for kvarandre att.`,
+  "announce.media-back": "Lyd og bilete er tilbake.",
+  "call.connecting-media": "Koplar til dei andre …",
+  "connection.interrupted": "Lyd og bilete er brotne. Opprettar sambandet att …",
+  "participants.code-changed": "Denne koden er endra. Les han høgt for kvarandre att før de held fram.",
+  "participants.reconnecting": "Koplar til att …",
+  "error.unavailable": "Tenesta kan ikkje sjekke innlogginga di akkurat no. Prøv att om nokre minutt.",
+  "verification.changed": "Kontrollkoden er endra. Les han høgt for kvarandre att før de held fram.",
 };
