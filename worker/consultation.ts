@@ -56,6 +56,7 @@ export class Consultation extends DurableObject<Env> {
     // Once per wake-up: nothing is delivered until the records are in memory.
     void ctx.blockConcurrencyWhile(async () => {
       this.records = await ConsultationRecords.load(ctx.storage);
+      if (this.records) await this.recoverLostSockets(this.records);
     });
   }
 
@@ -265,6 +266,10 @@ export class Consultation extends DurableObject<Env> {
       await records.saveMeta();
     }
     if (wasAway || hostBack) await this.scheduleAlarm(records);
+    if (!member.inCall) {
+      member.inCall = true;
+      await records.saveMember(member);
+    }
     await this.welcome(records, socket, member);
     if (member.id === meta.hostId) {
       // The host hears of everyone already waiting.
@@ -337,6 +342,7 @@ export class Consultation extends DurableObject<Env> {
     const member = this.waiting(records).find((m) => m.id === id);
     if (!member) return sendError(socket, "not_found", "Nobody with that id is waiting.");
     member.status = "admitted";
+    member.inCall = true;
     await records.saveMember(member);
     for (const guestSocket of this.connections.socketsOf(member.id)) await this.welcome(records, guestSocket, member);
     this.broadcastAdmitted(records, { type: "peer-joined", participant: toParticipant(member) }, member.id);
@@ -376,6 +382,7 @@ export class Consultation extends DurableObject<Env> {
     member.status = "removed";
     member.tickets = []; // the resume digest stays, so a removed guest's resume is answered `forbidden`
     delete member.awaySince;
+    delete member.inCall;
     await records.saveMember(member);
     if (wasAway) await this.scheduleAlarm(records);
     this.connections.dismissMember(member.id, { type: "removed" }, CloseCode.removed, "removed by the host");
@@ -437,8 +444,37 @@ export class Consultation extends DurableObject<Env> {
     return true;
   }
 
+  /**
+   * A wake-up after the runtime died (or restarted) finds no sockets and
+   * heard no close: everyone who was in the call dropped at once. They are
+   * away from now, as after any drop, so the first to come back is welcomed
+   * with the others still listed (their media still flows), each return is
+   * a `peer-back`, and whoever never returns leaves after the grace. A
+   * wake-up from hibernation keeps its sockets, so it finds nobody here.
+   */
+  private async recoverLostSockets(records: ConsultationRecords): Promise<void> {
+    const { meta } = records;
+    const now = Date.now();
+    const dropped = [...records.members.values()].filter(
+      (m) => m.status === "admitted" && m.inCall && m.awaySince === undefined && !this.connections.isConnected(m.id),
+    );
+    if (dropped.length === 0) return;
+    for (const member of dropped) {
+      member.awaySince = now;
+      await records.saveMember(member);
+      this.broadcastAdmitted(records, { type: "peer-away", id: member.id }, member.id);
+    }
+    if (dropped.some((m) => m.id === meta.hostId) && meta.hostAwaySince === undefined) {
+      meta.hostAwaySince = now;
+      await records.saveMeta();
+    }
+    await this.scheduleAlarm(records);
+  }
+
   /** An admitted member is out of the call: a 1000 close, or the end of the grace away. */
   private async left(records: ConsultationRecords, member: Member): Promise<void> {
+    delete member.inCall;
+    await records.saveMember(member);
     this.broadcastAdmitted(records, { type: "peer-left", id: member.id }, member.id);
     await this.events.record({ type: "left", participant: member });
   }

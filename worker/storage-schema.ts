@@ -46,6 +46,13 @@ export interface Member {
    * Stored, so an eviction during the grace keeps it; cleared on return.
    */
   awaySince?: number;
+  /**
+   * Admitted members greeted into the call and not yet out of it. Stored,
+   * because a runtime that dies takes its sockets with it without a single
+   * close event: on the next wake-up, whoever is marked here but has no
+   * socket was dropped, not gone (see `ConsultationObject` constructor).
+   */
+  inCall?: true;
   tickets: { digest: string; expiresAt: number }[];
 }
 

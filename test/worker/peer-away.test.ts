@@ -228,6 +228,32 @@ describe("the host's connection drops", () => {
   });
 });
 
+describe("a runtime that died with its sockets", () => {
+  it("wakes with whoever was in the call away: peer-away to those still here, peer-back on return, never peer-joined", async () => {
+    const { created, host, guest, guestId } = await admittedPair();
+    expect((await stored(created.id, guestId)).member!.inCall).toBe(true);
+    // The guest's close is the one event a dead runtime never delivers: put
+    // back what storage held before it, so the next wake-up finds the guest
+    // marked in the call with no socket.
+    guest.close();
+    await host.next("peer-left");
+    const before = Date.now();
+    await editStorage(created.id, async (storage) => {
+      const member = (await storage.get<Member>(`member:${guestId}`))!;
+      expect(member.inCall).toBeUndefined();
+      await storage.put(`member:${guestId}`, { ...member, inCall: true });
+    });
+    const back = connect(created.id, { resume: guest.resume! });
+    expect(await host.next("peer-away")).toEqual({ type: "peer-away", id: guestId });
+    const { member, alarm } = await stored(created.id, guestId);
+    expect(member!.awaySince).toBeGreaterThanOrEqual(before - 5);
+    expect(alarm).toBe(member!.awaySince! + PEER_GRACE_MS);
+    await (await back).next("welcome");
+    expect(await host.next("peer-back")).toEqual({ type: "peer-back", id: guestId });
+    expect(await host.received("peer-joined", 150)).toBe(false);
+  });
+});
+
 describe("removing someone who is away", () => {
   it("the others get peer-left at once; the grace is over for them", async () => {
     const { created, host, guests } = await admittedGroup(2);
