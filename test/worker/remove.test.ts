@@ -54,10 +54,11 @@ describe("remove over the socket", () => {
 
   it("a removed guest's resume is 403 forbidden, and so are their tickets", async () => {
     const { created, host, guest, guestId } = await admittedPair();
-    const { ticket } = await ticketFor(created.id, { resume: guest.resume! });
+    // The resume rotates on every use: the ticket's join answered the live one.
+    const { ticket, resume } = await ticketFor(created.id, { resume: guest.resume! });
     host.send({ type: "remove", id: guestId });
     await guest.closeEvent();
-    const response = await join(created.id, { resume: guest.resume! });
+    const response = await join(created.id, { resume: resume! });
     expect(response.status).toBe(403);
     expect(await errorCode(response)).toBe("forbidden");
     // A ticket fetched before the removal died with it.
