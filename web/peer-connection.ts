@@ -234,8 +234,16 @@ export class PeerLink {
       const found = stats.get(id as string);
       return found ? normalizeFingerprint(String(found.fingerprintAlgorithm), String(found.fingerprint)) : null;
     };
-    const local = certificate(transport?.localCertificateId);
-    const remote = certificate(transport?.remoteCertificateId);
+    let local = certificate(transport?.localCertificateId);
+    let remote = certificate(transport?.remoteCertificateId);
+    if ((!local || !remote) && [...stats.values()].every((s) => s.type !== "certificate") && this.#pc.connectionState === "connected") {
+      // Firefox reports no certificate stats (nor its transport's). There the
+      // descriptions in place are the word: the browser itself checks the
+      // peer's DTLS certificate against the remote description's one
+      // fingerprint (more than one was refused), and ours is the tab's.
+      local = dtlsFingerprint(this.#pc.localDescription?.sdp ?? "");
+      remote = dtlsFingerprint(this.#pc.remoteDescription?.sdp ?? "");
+    }
     if (!local || !remote) return null;
     if (local !== this.#options.keys.fingerprint || remote !== reveal.fingerprint) {
       this.#fail("The certificate in the connection is not the one the other side committed to.");
