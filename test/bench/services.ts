@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stopProcessGroup } from "../process-group.ts";
 
 export interface Service {
   origin: string;
@@ -40,24 +41,6 @@ async function startProcess(what: string, command: string, args: string[], ready
   return child;
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** `wrangler dev` with a given config on a fresh persisted state. */
 export async function startWrangler(config: string, port: number, vars: Record<string, string> = {}): Promise<Service> {
@@ -70,10 +53,10 @@ export async function startWrangler(config: string, port: number, vars: Record<s
     /Ready on http/,
     120_000,
   );
-  return { origin: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopProcess(child) };
+  return { origin: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopProcessGroup(child) };
 }
 
 export async function startPeerServer(port: number): Promise<Service> {
   const child = await startProcess("PeerServer", process.execPath, ["test/bench/peer-server.ts", String(port)], /PeerServer ready/, 30_000);
-  return { origin: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopProcess(child) };
+  return { origin: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopProcessGroup(child) };
 }

@@ -10,6 +10,7 @@ import { createServer, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stopProcessGroup } from "../process-group.ts";
 
 export const TURN_SECRET = "e2e-turn-secret";
 
@@ -66,24 +67,6 @@ async function killProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /**
  * coturn with the shipped hardened configuration (deploy/turnserver.conf),
@@ -124,7 +107,7 @@ export async function startCoturn(port: number): Promise<Killable> {
     15_000,
   );
   await started;
-  return { stop: () => stopProcess(child), kill: () => killProcess(child) };
+  return { stop: () => stopProcessGroup(child), kill: () => killProcess(child) };
 }
 
 /**
@@ -147,7 +130,7 @@ export async function startWorker(
     90_000,
   );
   await started;
-  return { stop: () => stopProcess(child), kill: () => killProcess(child), logs: output, persistTo: persist };
+  return { stop: () => stopProcessGroup(child), kill: () => killProcess(child), logs: output, persistTo: persist };
 }
 
 /**
