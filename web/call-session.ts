@@ -8,11 +8,11 @@
  * it who is in the call and hands it their signals, through `PeerDirectory`.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { ClientMessage, EndReason, IceServer, Invite, Participant, Policy, SignalData } from "../worker/protocol.ts";
+import type { ClientMessage, EndReason, IceServer, Invite, Participant, Policy, ServerMessage, SignalData } from "../worker/protocol.ts";
 import { CallError, type CallErrorCode } from "./call-error.ts";
 import { isAllowed, isFinal, nextState, type CallAction, type CallEvent, type CallState } from "./call-state.ts";
 import { withParticipant, withoutParticipant } from "./roster.ts";
-import { endReasonWithoutMessage, type IncomingMessage } from "./server-messages.ts";
+import { endReasonWithoutMessage } from "./server-messages.ts";
 import { SignalingClient, type Credential, type ResumeMemory, type SignalingOptions } from "./signaling-client.ts";
 import { forget, recall, remember } from "./tab-memory.ts";
 
@@ -232,7 +232,7 @@ export class CallSession implements ReactiveController {
   // ---------------------------------------------------------------------------
   // The reducer of server messages: one small step each
 
-  receive(message: IncomingMessage): void {
+  receive(message: ServerMessage): void {
     switch (message.type) {
       case "lobby":
         this.you = message.you;

@@ -4,16 +4,13 @@
  */
 import { CloseCode, type ServerMessage } from "../worker/protocol.ts";
 
-/** Every frame the element acts on. */
-export type IncomingMessage = ServerMessage;
-
 const serverTypes = new Set(["lobby", "welcome", "knock", "lobby-left", "peer-joined", "peer-left", "peer-away", "peer-back", "signal", "error", "ended", "removed"]);
 
 /** The service's answer to our keep-alive `ping`. */
 export const PONG = "pong";
 
 /** A server message, or `null` for `pong` and for anything malformed. */
-export function parseServerMessage(text: string): IncomingMessage | null {
+export function parseServerMessage(text: string): ServerMessage | null {
   if (text === PONG) return null;
   let value: unknown;
   try {
@@ -24,7 +21,7 @@ export function parseServerMessage(text: string): IncomingMessage | null {
   if (typeof value !== "object" || value === null) return null;
   const type = (value as { type?: unknown }).type;
   if (typeof type !== "string" || !serverTypes.has(type)) return null;
-  return value as IncomingMessage;
+  return value as ServerMessage;
 }
 
 /** What the element does when the socket closes with `code`. */

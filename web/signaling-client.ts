@@ -8,12 +8,12 @@
  * A socket that goes silent (heartbeat.ts) counts as dropped, and the
  * browser's `online` event ends the wait before the next attempt at once.
  */
-import type { ClientMessage, ErrorBody, Invite, InviteResponse, JoinResponse } from "../worker/protocol.ts";
+import type { ClientMessage, ErrorBody, Invite, InviteResponse, JoinResponse, ServerMessage } from "../worker/protocol.ts";
 import { apiUrl, webSocketUrl } from "./api-url.ts";
 import { CallError } from "./call-error.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { delayBeforeAttempt, isWorthRetrying } from "./reconnect-policy.ts";
-import { closeOutcome, parseServerMessage, PONG, type CloseOutcome, type IncomingMessage } from "./server-messages.ts";
+import { closeOutcome, parseServerMessage, PONG, type CloseOutcome } from "./server-messages.ts";
 
 export type Credential = { token: string } | { code: string };
 
@@ -29,7 +29,7 @@ export interface SignalingOptions {
   consultation: string;
   credential: Credential;
   resume: ResumeMemory;
-  onMessage(message: IncomingMessage): void;
+  onMessage(message: ServerMessage): void;
   /** The socket dropped and we are trying to get back in. */
   onReconnecting(): void;
   /** For good: `ended`/`denied`/`replaced`/`policy` by close code, or an error that ends the attempt. */
