@@ -1,20 +1,39 @@
-import { SignJWT, generateKeyPair, type CryptoKey } from "jose";
+import { SignJWT, importJWK, type CryptoKey } from "jose";
 import { ApiError } from "./errors.ts";
 import type { DevTokenRequest } from "./protocol.ts";
 
 /**
- * The local demo issuer (`DEV_AUTH=1` only): it signs tokens with a key made
- * in this isolate, so its tokens are worthless anywhere else and after a
- * restart. Production never sets DEV_AUTH; the router answers 404 then.
+ * The local demo issuer (`DEV_AUTH=1` only). Production never sets DEV_AUTH;
+ * the router answers 404 then, and no token it signed is trusted.
  */
 export const DEV_ISSUER = "samtale-dev";
 export const DEV_KEY_ID = "samtale-dev-key";
 const LIFETIME_SECONDS = 3600;
 
+/**
+ * The issuer's key, public on purpose: with DEV_AUTH=1 anyone may ask
+ * `POST /dev/token` for any token, so a secret key would protect nothing.
+ * It is fixed rather than made at start so that tokens outlive a restart of
+ * the local runtime, as a partner's tokens outlive a restart of Samtale (a
+ * host reconnecting after one presents the same token again).
+ */
+const DEV_PRIVATE_JWK = {
+  kty: "EC",
+  crv: "P-256",
+  x: "kLx0XL-_keLf_niOZyKzxzdGiwf35kobxPz9dj53kIE",
+  y: "EZ6pmruQQnicYhOui-E3_H7LzSJBrcFvfyxRccmLesc",
+  d: "ct8dMOWHiyYGgiwT1B2dun0rVcFZoWOh_2kqV7zemBc",
+};
+
 let keys: Promise<{ publicKey: CryptoKey; privateKey: CryptoKey }> | undefined;
 
 function devKeys() {
-  keys ??= generateKeyPair("ES256");
+  keys ??= (async () => {
+    const { kty, crv, x, y } = DEV_PRIVATE_JWK;
+    const publicKey = (await importJWK({ kty, crv, x, y }, "ES256")) as CryptoKey;
+    const privateKey = (await importJWK(DEV_PRIVATE_JWK, "ES256")) as CryptoKey;
+    return { publicKey, privateKey };
+  })();
   return keys;
 }
 

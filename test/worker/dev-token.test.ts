@@ -5,6 +5,7 @@
  */
 import { generateKeyPair, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { mintDevToken } from "../../worker/dev-issuer.ts";
 import { api, bearer, errorCode, postJson } from "./helpers.ts";
 
 describe("dev token", () => {
@@ -27,5 +28,12 @@ describe("dev token", () => {
       .sign(privateKey);
     const response = await postJson("/api/v1/consultations", { invitee: {} }, bearer(token));
     expect(response.status).toBe(401);
+  });
+
+  it("a token signed with the demo issuer's own key, which is public, is refused", async () => {
+    const token = await mintDevToken({ sub: "demo", role: "practitioner" }, "samtale");
+    const response = await postJson("/api/v1/consultations", { invitee: {} }, bearer(token));
+    expect(response.status).toBe(401);
+    expect(await errorCode(response)).toBe("unauthorized");
   });
 });
