@@ -25,17 +25,20 @@ export class ConsultationRecords {
     const entries = await storage.list();
     const meta = entries.get(META_KEY) as Meta | undefined;
     if (!meta) return undefined;
-    const members = new Map<string, Member>();
+    const stored: Member[] = [];
     const codes = new Map<string, string>();
     for (const [key, value] of entries) {
-      if (key.startsWith(MEMBER_PREFIX)) members.set((value as Member).id, value as Member);
+      if (key.startsWith(MEMBER_PREFIX)) stored.push(value as Member);
       else if (key.startsWith(CODE_PREFIX)) codes.set(key.slice(CODE_PREFIX.length), value as string);
     }
+    stored.sort((a, b) => (a.invitedIndex ?? 0) - (b.invitedIndex ?? 0));
+    const members = new Map(stored.map((member) => [member.id, member]));
     return new ConsultationRecords(storage, meta, members, codes);
   }
 
   /** A new consultation's first records; its caller writes them. */
   static fresh(storage: DurableObjectStorage, meta: Meta, host: Member): ConsultationRecords {
+    host.invitedIndex = 0;
     return new ConsultationRecords(storage, meta, new Map([[host.id, host]]), new Map());
   }
 
@@ -55,6 +58,7 @@ export class ConsultationRecords {
 
   /** Adds an invitee, with the digest of its one-time code if it has one. */
   async addMember(member: Member, codeDigest?: string): Promise<void> {
+    member.invitedIndex = this.members.size;
     this.members.set(member.id, member);
     if (codeDigest === undefined) return this.storage.put(memberKey(member.id), member);
     this.codes.set(codeDigest, member.id);

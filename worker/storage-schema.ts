@@ -54,6 +54,12 @@ export interface Member {
    */
   inCall?: true;
   tickets: { digest: string; expiresAt: number }[];
+  /**
+   * The order of invitation (the host is 0): the roster is always listed in
+   * it, also after a wake-up, when storage hands the records back sorted by
+   * key. Absent in records written before it existed.
+   */
+  invitedIndex?: number;
 }
 
 export const META_KEY = "meta";
