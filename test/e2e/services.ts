@@ -4,13 +4,13 @@
  * another origin. Each starts on a free loopback port and stops with its
  * whole process group.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stopProcessGroup } from "../process-group.ts";
+import { killProcessGroup, startProcess, stopProcessGroup } from "../process-group.ts";
 
 export const TURN_SECRET = "e2e-turn-secret";
 
@@ -34,40 +34,6 @@ export interface Killable extends Running {
   kill(): Promise<void>;
 }
 
-function startProcess(command: string, args: string[], ready: RegExp, what: string, timeoutMs = 60_000) {
-  const child = spawn(command, args, { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } });
-  let output = "";
-  const started = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start in time:\n${output.slice(-3000)}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited with ${code}:\n${output.slice(-3000)}`));
-    });
-  });
-  return { child, started, output: () => output };
-}
-
-async function killProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    return;
-  }
-  await exited;
-}
-
-
 /**
  * coturn with the shipped hardened configuration (deploy/turnserver.conf),
  * and only what a test on one machine must change on top: loopback
@@ -78,6 +44,7 @@ async function killProcess(child: ChildProcess): Promise<void> {
  */
 export async function startCoturn(port: number): Promise<Killable> {
   const { child, started } = startProcess(
+    "coturn",
     "turnserver",
     [
       "-c",
@@ -103,11 +70,10 @@ export async function startCoturn(port: number): Promise<Killable> {
       "--allowed-peer-ip=127.0.0.1",
     ],
     /listener opened on|Total General servers|IPv4. UDP listener opened/i,
-    "coturn",
     15_000,
   );
   await started;
-  return { stop: () => stopProcessGroup(child), kill: () => killProcess(child) };
+  return { stop: () => stopProcessGroup(child), kill: () => killProcessGroup(child) };
 }
 
 /**
@@ -123,14 +89,14 @@ export async function startWorker(
   const persist = persistTo ?? mkdtempSync(join(tmpdir(), "samtale-e2e-"));
   const varArgs = Object.entries(vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]);
   const { child, started, output } = startProcess(
+    "wrangler dev",
     join(process.cwd(), "node_modules/.bin/wrangler"),
     ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist, "--log-level", "info", ...varArgs],
     /Ready on http/,
-    "wrangler dev",
     90_000,
   );
   await started;
-  return { stop: () => stopProcessGroup(child), kill: () => killProcess(child), logs: output, persistTo: persist };
+  return { stop: () => stopProcessGroup(child), kill: () => killProcessGroup(child), logs: output, persistTo: persist };
 }
 
 /**
