@@ -100,6 +100,8 @@ export class SamtaleCall extends LitElement {
   #shownLobby: Participant[] = [];
   /** The admitted people as last told to the page: the one list `participants` and its event share. */
   #shownParticipants: CallParticipant[] = [];
+  /** Settles once the chosen language's text is in (never rejects). */
+  #localeLoaded: Promise<void> = Promise.resolve();
 
   readonly #media = new LocalMedia(this);
   readonly #mesh: PeerMesh = new PeerMesh(this, {
@@ -283,7 +285,17 @@ export class SamtaleCall extends LitElement {
 
   /** The `lang` attribute's language, else the browser's (one locale per page). */
   #applyLocale(): void {
-    void useLocale(chooseLocale(this.lang, navigator.languages ?? [navigator.language]));
+    this.#localeLoaded = useLocale(chooseLocale(this.lang, navigator.languages ?? [navigator.language]));
+  }
+
+  /**
+   * Lit's hook for timing updates: none renders while a language is on its way
+   * (a few ms, one small module), so a Norwegian page never flashes English
+   * first. The call itself starts after the first render, so it waits too.
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    await this.#localeLoaded;
+    super.scheduleUpdate();
   }
 
   protected override firstUpdated(): void {
