@@ -6,6 +6,7 @@ import { build } from "esbuild";
 import { cp, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { minifyTemplates } from "./minify-templates.mjs";
 
 // Built beside the served folder and swapped in at the end: a running
 // `wrangler dev` (which rebuilds on changes) never serves a half-built folder.
@@ -50,7 +51,7 @@ const translationsAsLaterModules = {
 
 // One module with Lit inside: a partner page imports it cross-origin, and it
 // fetches only the translation it needs, later, from beside itself.
-await build({ ...common, entryPoints: { "samtale-call": "web/samtale-call/index.ts" }, outdir, plugins: [translationsAsLaterModules] });
+await build({ ...common, entryPoints: { "samtale-call": "web/samtale-call/index.ts" }, outdir, plugins: [translationsAsLaterModules, minifyTemplates] });
 
 // The demo pages' own scripts. The pages load the element from
 // /samtale-call.js, as a partner would, rather than bundling a second copy.
