@@ -31,12 +31,13 @@ const builtTranslation = new Map(
     .map(([file, output]) => [resolve(output.entryPoint), `./${relative(outdir, resolve(file))}`]),
 );
 
-// The element's `import("../locales/nb.ts")` becomes `import("./chunks/nb-<hash>.js")`,
+// The element's `import("./locales/nb.ts")` becomes `import("./chunks/nb-<hash>.js")`,
 // resolved by the browser beside the element's own URL, so it works cross-origin.
 // Two builds rather than esbuild's `splitting`: splitting would move what the
 // element and the translations share (@lit/localize's `str`) into a third chunk
 // the element imports at once, so the element would no longer be one module
-// standing alone. Each translation carries its own copy of `str` (a few bytes).
+// standing alone. Each translation carries its own copy of `str` and of the
+// @lit/localize module code around it (about 0.4 kB before gzip).
 const translationsAsLaterModules = {
   name: "translations-as-later-modules",
   setup(element) {
