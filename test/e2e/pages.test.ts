@@ -28,4 +28,18 @@ describe("what the worker serves to browsers", () => {
     const foreign = await fetch(`${worker}/samtale-call.js`, { headers: { origin: "https://evil.example" } });
     expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
   });
+
+  it("serves the modules the element loads later beside it, with CORS for allowed origins only", async () => {
+    const element = await (await fetch(`${worker}/samtale-call.js`)).text();
+    const later = [...element.matchAll(/import\("\.\/(chunks\/[\w-]+\.js)"\)/g)].map((m) => m[1]!);
+    expect(later.length).toBeGreaterThanOrEqual(4); // a translation for each language besides English
+    for (const path of later) {
+      const allowed = await fetch(`${worker}/${path}`, { headers: { origin: partner } });
+      expect(allowed.status, path).toBe(200);
+      expect(allowed.headers.get("content-type"), path).toMatch(/javascript/);
+      expect(allowed.headers.get("access-control-allow-origin"), path).toBe(partner);
+      const foreign = await fetch(`${worker}/${path}`, { headers: { origin: "https://evil.example" } });
+      expect(foreign.headers.get("access-control-allow-origin"), path).toBeNull();
+    }
+  });
 });

@@ -1,33 +1,28 @@
-import { msg, str, updateWhenLocaleChanges } from "@lit/localize";
+import { updateWhenLocaleChanges } from "@lit/localize";
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
-import { live } from "lit/directives/live.js";
 import { repeat } from "lit/directives/repeat.js";
 import type { Invite, Participant, Policy } from "../../worker/protocol.ts";
 import { CallError } from "../call-error.ts";
 import { CallSession } from "../call-session.ts";
 import type { CallState } from "../call-state.ts";
-import "../chat-panel/chat-panel.ts";
-import "../connection-indicator/connection-indicator.ts";
 import { defineOnce } from "../define.ts";
 import "../device-check/device-check.ts";
-import { displayName, hostDisplayName } from "../display-name.ts";
-import "../knock-list/knock-list.ts";
+import { hostDisplayName } from "../display-name.ts";
 import { chooseLocale } from "../locale-choice.ts";
 import { activeLocale, useLocale } from "../localization.ts";
 import { LocalMedia } from "../media-devices.ts";
-import "../participant-list/participant-list.ts";
 import { PeerMesh } from "../peer-mesh.ts";
-import type { RemotePeer } from "../remote-peer.ts";
 import { withReconnecting, type CallParticipant } from "../roster.ts";
-import { playKnockCue } from "../sounds.ts";
-import { nextCorner, stageLayout, type SelfCorner } from "../stage-layout.ts";
-import { KnockReminder, notifyIfAllowed } from "../knock-reminder.ts";
-import "../invite-dialog/invite-dialog.ts";
-import { icons } from "./icons.ts";
+import { nextCorner, type SelfCorner } from "../stage-layout.ts";
+import { KnockAlert } from "../knock-alert.ts";
 import { controlStyles } from "../theme.ts";
 import { samtaleEvent, type SamtaleEventDetails, type SamtaleEventName } from "./events.ts";
-import { deniedView, endedView, removedView, errorView, joiningView, lobbyView, reconnectingBanner, verificationCard } from "./status-views.ts";
+import { announcement } from "./announcements.ts";
+import { callPanel } from "./call-panel.ts";
+import { controlsBar } from "./controls.ts";
+import { stageView, localVideo } from "./stage.ts";
+import { deniedView, endedView, removedView, errorView, joiningView, lobbyView, reconnectingBanner } from "./status-views.ts";
 import { callStyles } from "./styles.ts";
 
 /**
@@ -100,6 +95,8 @@ export class SamtaleCall extends LitElement {
   #shownLobby: Participant[] = [];
   /** The admitted people as last told to the page: the one list `participants` and its event share. */
   #shownParticipants: CallParticipant[] = [];
+  /** Settles once the chosen language's text is in (never rejects). */
+  #localeLoaded: Promise<void> = Promise.resolve();
 
   readonly #media = new LocalMedia(this);
   readonly #mesh: PeerMesh = new PeerMesh(this, {
@@ -112,26 +109,17 @@ export class SamtaleCall extends LitElement {
     events: {
       pairCode: (code, changed) => {
         this.#emit("samtale-verification", { code, changed });
-        if (changed) this.#announce(msg("The verification code has changed. Read it aloud to each other again.", { id: "announce.code-changed" }));
+        if (changed) this.#announce(announcement.codeChanged());
       },
       verificationFailed: (_peer, message) => this.#emit("samtale-error", { code: "verification_failed", message }),
       codesChanged: () => this.#participantsChanged(),
       peerCodeChanged: (peer, code) => {
         this.#emit("samtale-verification", { code, changed: true, participant: peer.id });
-        this.#announce(
-          msg(str`The verification code with ${displayName(peer.participant)} has changed. Read it aloud to each other again.`, {
-            id: "announce.peer-code-changed",
-          }),
-        );
+        this.#announce(announcement.peerCodeChanged(peer.participant));
       },
-      chat: (peer, text) => this.#announce(msg(str`Message from ${displayName(peer.participant)}: ${text}`, { id: "announce.chat" })),
-      sharingStarted: () => this.#announce(msg("You are sharing your screen.", { id: "announce.sharing" })),
-      mediaInterrupted: (interrupted) =>
-        this.#announce(
-          interrupted
-            ? msg("Sound and video interrupted. Restoring the connection…", { id: "connection.interrupted" })
-            : msg("Sound and video are back.", { id: "announce.media-back" }),
-        ),
+      chat: (peer, text) => this.#announce(announcement.chat(peer.participant, text)),
+      sharingStarted: () => this.#announce(announcement.sharing()),
+      mediaInterrupted: (interrupted) => this.#announce(announcement.mediaInterrupted(interrupted)),
     },
   });
   readonly #session: CallSession = new CallSession(this, {
@@ -145,27 +133,22 @@ export class SamtaleCall extends LitElement {
       participantsChanged: () => this.#participantsChanged(),
       knocked: (participant) => {
         this.#emit("samtale-knock", { participant });
-        this.#cueKnock();
-        this.#reminder.knocked();
-        this.#announce(msg(str`${displayName(participant)} is waiting to join.`, { id: "announce.knock" }));
+        this.#knockAlert.knocked();
+        this.#announce(announcement.knock(participant));
       },
-      welcomed: (firstTime) => firstTime && this.#announce(msg("You are in the consultation.", { id: "announce.in-call" })),
-      peerJoined: (participant) => this.#announce(msg(str`${displayName(participant)} joined.`, { id: "announce.joined" })),
-      peerLeft: (participant) => this.#announce(msg(str`${displayName(participant)} left.`, { id: "announce.left" })),
+      welcomed: (firstTime) => firstTime && this.#announce(announcement.inCall()),
+      peerJoined: (participant) => this.#announce(announcement.joined(participant)),
+      peerLeft: (participant) => this.#announce(announcement.left(participant)),
       ended: (reason) => this.#emit("samtale-ended", { reason }),
       reported: (error) => this.#emit("samtale-error", { code: error.code, message: error.message }),
       released: () => {
         this.#media.stop();
-        this.#reminder.stop();
+        this.#knockAlert.stop();
       },
     },
   });
   /** A host whose tab is hidden hears a knock again, every 15 s, until they act or come back. */
-  readonly #reminder = new KnockReminder({
-    hidden: () => document.visibilityState === "hidden",
-    anyoneWaiting: () => this.#session.waiting.length > 0,
-    remind: () => this.#cueKnock(),
-  });
+  readonly #knockAlert = new KnockAlert(this, () => this.#session.waiting.length > 0);
 
   constructor() {
     super();
@@ -257,24 +240,6 @@ export class SamtaleCall extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#applyLocale();
-    document.addEventListener("visibilitychange", this.#onVisibilityChange);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener("visibilitychange", this.#onVisibilityChange);
-    this.#reminder.stop();
-  }
-
-  /** The host is back: the lobby is on screen, no more reminders. */
-  #onVisibilityChange = () => {
-    if (document.visibilityState === "visible") this.#reminder.stop();
-  };
-
-  /** The knock's sound, and a system notification when the page may already show one; it names nobody. */
-  #cueKnock(): void {
-    playKnockCue();
-    notifyIfAllowed(msg("Someone is waiting to join", { id: "notify.knock" }));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -283,7 +248,17 @@ export class SamtaleCall extends LitElement {
 
   /** The `lang` attribute's language, else the browser's (one locale per page). */
   #applyLocale(): void {
-    void useLocale(chooseLocale(this.lang, navigator.languages ?? [navigator.language]));
+    this.#localeLoaded = useLocale(chooseLocale(this.lang, navigator.languages ?? [navigator.language]));
+  }
+
+  /**
+   * Lit's hook for timing updates: none renders while a language is on its way
+   * (a few ms, one small module), so a Norwegian page never flashes English
+   * first. The call itself starts after the first render, so it waits too.
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    await this.#localeLoaded;
+    super.scheduleUpdate();
   }
 
   protected override firstUpdated(): void {
@@ -371,142 +346,36 @@ export class SamtaleCall extends LitElement {
   }
 
   #renderLobby() {
-    return lobbyView(hostDisplayName(this.#session.hostName), this.#localVideo("lobby-self"), () => void this.leave());
-  }
-
-  /** Your camera; `live`: a re-render must not reload it (see `#remoteTile`). */
-  #localVideo(className: string) {
-    if (!this.#media.videoTrack || !this.#media.cameraOn) return nothing;
-    return html`<video part="local-video" class=${className} .srcObject=${live(this.#media.stream)} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`;
+    return lobbyView(hostDisplayName(this.#session.hostName), localVideo(this.#media, "lobby-self"), () => void this.leave());
   }
 
   #renderCall() {
-    const { isHost, roster, policy, you } = this.#session;
-    const names = new Map(roster.map((p) => [p.id, displayName(p)]));
-    // One tile per remote whose media is up: no black boxes for a peer still
-    // connecting or gone. An interrupted one keeps its tile (and its last
-    // frame) with a notice, so nobody reads the break as the others leaving.
-    const remotes = this.#mesh.remotes.filter((peer) => peer.mediaUp || peer.mediaInterrupted);
-    const layout = stageLayout(remotes.length);
+    const { isHost, policy } = this.#session;
+    const ignoreFailure = () => undefined; // already shown and reported
     return html`<div class="call">
       ${this.#session.state === "reconnecting" ? reconnectingBanner() : nothing}
-      <div class="stage ${layout.selfFloats ? "floating" : ""} columns-${layout.columns} narrow-columns-${layout.narrowColumns}">
-        ${remotes.length === 0
-          ? html`<p class="alone">${roster.length > 1 ? msg("Connecting to the others…", { id: "call.connecting-media" }) : msg("Waiting for the others to join…", { id: "call.alone" })}</p>`
-          : nothing}
-        ${repeat(remotes, (peer) => peer.id, (peer) => this.#remoteTile(peer))}
-        ${this.#selfTile(layout.selfFloats)}
-      </div>
-      ${this.#renderControls(isHost)}
-      <div class="panel">
-        ${isHost
-          ? html`<samtale-knock-list
-              .knocking=${this.#session.waiting}
-              @admit=${(e: CustomEvent<string>) => void this.admit(e.detail).catch(() => undefined)}
-              @deny=${(e: CustomEvent<string>) => void this.deny(e.detail).catch(() => undefined)}
-            ></samtale-knock-list>`
-          : nothing}
-        ${verificationCard(this.#mesh.pairCode, this.#mesh.pairCodeChanged)}
-        <samtale-participant-list
-          class="card"
-          part="participants"
-          .participants=${this.#shownParticipants}
-          .you=${you?.id ?? ""}
-          .canRemove=${isHost}
-          @remove=${(e: CustomEvent<string>) => void this.remove(e.detail).catch(() => undefined)}
-        ></samtale-participant-list>
-        ${policy?.chat
-          ? html`<samtale-chat-panel class="card" part="chat" .lines=${this.#mesh.chatLines} .names=${names} ?ready=${this.#mesh.chatReady} @send=${(e: CustomEvent<string>) => this.#mesh.sendChat(e.detail)}></samtale-chat-panel>`
-          : nothing}
-      </div>
+      ${stageView(this.#mesh.remotes, {
+        media: this.#media,
+        away: this.#session.away,
+        othersAdmitted: this.#session.roster.length > 1,
+        selfCorner: this.selfCorner,
+        onMoveSelf: () => (this.selfCorner = nextCorner(this.selfCorner)),
+      })}
+      ${controlsBar(this.#media, this.#mesh, {
+        isHost,
+        canInvite: isHost && policy?.mode === "group",
+        invite: (name) => this.invite({ name }),
+        end: () => void this.end().catch(ignoreFailure),
+        leave: () => void this.leave().catch(ignoreFailure),
+      })}
+      ${callPanel(this.#session, this.#mesh, {
+        participants: this.#shownParticipants,
+        admit: (id) => void this.admit(id).catch(ignoreFailure),
+        deny: (id) => void this.deny(id).catch(ignoreFailure),
+        remove: (id) => void this.remove(id).catch(ignoreFailure),
+      })}
     </div>`;
   }
-
-  /**
-   * A remote person's tile: their name, whether they are muted or their camera
-   * is off, a ring while they speak, a notice while their media is interrupted
-   * or their line is reconnecting, and a full-screen button. Keyed by person in
-   * a `repeat`, so the same `<video>` lives as long as they do. Lit commits an
-   * object-valued property on every render, and setting `srcObject`, even to
-   * the same stream, reloads the video: `live` sets it only when the stream
-   * itself changes, so re-renders never restart playback.
-   */
-  #remoteTile(peer: RemotePeer) {
-    const name = displayName(peer.participant);
-    const muted = peer.media?.microphone === false;
-    const cameraOff = peer.media?.camera === false;
-    const notice = peer.mediaInterrupted
-      ? msg("Sound and video interrupted. Restoring the connection…", { id: "connection.interrupted" })
-      : this.#session.away.has(peer.id)
-        ? msg("Reconnecting…", { id: "participants.reconnecting" })
-        : null;
-    return html`<figure class="tile ${peer.speaking ? "speaking" : ""}">
-      <video part="remote-video" class="remote" .srcObject=${live(peer.stream)} autoplay playsinline aria-label=${name}></video>
-      ${cameraOff ? html`<div class="no-picture" aria-hidden="true">${name.slice(0, 1)}</div>` : nothing}
-      ${notice ? html`<p class="tile-notice">${notice}</p>` : nothing}
-      <figcaption>
-        <span class="name">${name}</span>
-        ${muted ? html`<span class="badge">${icons.micOff}${msg("Muted", { id: "tile.muted" })}</span>` : nothing}
-        ${cameraOff ? html`<span class="badge">${icons.cameraOff}${msg("Camera off", { id: "controls.camera-off" })}</span>` : nothing}
-      </figcaption>
-      <button type="button" class="on-video fullscreen" aria-label=${msg(str`Show ${name} on the full screen`, { id: "tile.fullscreen" })} @click=${toggleFullscreen}>
-        ${icons.fullscreen}
-      </button>
-    </figure>`;
-  }
-
-  #selfTile(floats: boolean) {
-    const { microphoneOn, cameraOn } = this.#media;
-    return html`<figure class="tile self-tile ${floats ? `floats ${this.selfCorner}` : ""}">
-      ${this.#localVideo("self")}
-      ${cameraOn && this.#media.videoTrack ? nothing : html`<div class="no-picture" aria-hidden="true"></div>`}
-      <figcaption>
-        <span class="name">${msg("You", { id: "tile.you" })}</span>
-        ${microphoneOn && this.#media.audioTrack ? nothing : html`<span class="badge">${icons.micOff}<span class="visually-hidden">${msg("Muted", { id: "tile.muted" })}</span></span>`}
-      </figcaption>
-      ${floats
-        ? html`<button type="button" class="on-video move" aria-label=${msg("Move your picture to another corner", { id: "tile.move" })} @click=${() => (this.selfCorner = nextCorner(this.selfCorner))}>
-            ${icons.move}
-          </button>`
-        : nothing}
-    </figure>`;
-  }
-
-  #renderControls(isHost: boolean) {
-    const canShare = typeof navigator.mediaDevices?.getDisplayMedia === "function";
-    const { microphoneOn, cameraOn } = this.#media;
-    return html`<div class="controls" part="controls" role="toolbar" aria-label=${msg("Call controls", { id: "controls.label" })}>
-      <button type="button" ?disabled=${!this.#media.audioTrack} @click=${() => this.#switchMedia(() => this.#media.setMicrophoneOn(!microphoneOn))}>
-        ${microphoneOn ? html`${icons.mic}${msg("Mute", { id: "controls.mute" })}` : html`${icons.micOff}${msg("Unmute", { id: "controls.unmute" })}`}
-      </button>
-      <button type="button" ?disabled=${!this.#media.videoTrack} @click=${() => this.#switchMedia(() => this.#media.setCameraOn(!cameraOn))}>
-        ${cameraOn ? html`${icons.camera}${msg("Camera off", { id: "controls.camera-off" })}` : html`${icons.cameraOff}${msg("Camera on", { id: "controls.camera-on" })}`}
-      </button>
-      ${canShare
-        ? html`<button type="button" aria-pressed=${String(this.#mesh.sharingScreen)} @click=${() => void this.#mesh.toggleScreenShare()}>
-            ${icons.screen}${msg("Share screen", { id: "controls.share" })}
-          </button>`
-        : nothing}
-      ${isHost && this.#session.policy?.mode === "group" ? html`<samtale-invite-dialog .createInvite=${(name: string) => this.invite({ name })}></samtale-invite-dialog>` : nothing}
-      <samtale-connection-indicator .quality=${this.#mesh.quality} ?interrupted=${this.#mesh.mediaInterrupted}></samtale-connection-indicator>
-      ${isHost
-        ? html`<button type="button" class="danger end" @click=${() => void this.end().catch(() => undefined)}>${msg("End consultation", { id: "controls.end" })}</button>`
-        : html`<button type="button" class="danger end" @click=${() => void this.leave().catch(() => undefined)}>${msg("Leave", { id: "controls.leave" })}</button>`}
-    </div>`;
-  }
-
-  /** Switch the microphone or camera, and tell the others so their tile of us says it. */
-  #switchMedia(change: () => void): void {
-    change();
-    this.#mesh.mediaStateChanged();
-  }
-}
-
-/** A tile fills the screen, or leaves it again (the button is inside the tile). */
-function toggleFullscreen(event: Event): void {
-  const tile = (event.currentTarget as HTMLElement).closest("figure");
-  if (document.fullscreenElement) void document.exitFullscreen();
-  else void tile?.requestFullscreen?.().catch(() => undefined);
 }
 
 defineOnce("samtale-call", SamtaleCall);
