@@ -34,7 +34,8 @@ export interface Killable extends Running {
   kill(): Promise<void>;
 }
 
-function startProcess(command: string, args: string[], ready: RegExp, what: string, timeoutMs = 60_000) {
+/** Starts `command` in its own process group and resolves `started` once its output matches `ready`. */
+export function startProcess(command: string, args: string[], ready: RegExp, what: string, timeoutMs = 60_000) {
   const child = spawn(command, args, { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } });
   let output = "";
   const started = new Promise<void>((resolve, reject) => {
