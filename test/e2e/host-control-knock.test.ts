@@ -14,6 +14,8 @@ import { launchBrowser, launchBrowserWithHidingTabs, newPerson } from "./browser
 import { callMethod, events, passDeviceCheck, recordEvents, waitForState } from "./samtale.ts";
 
 const worker = inject("workerOrigin");
+/** What follows at once in the page, given time on a busy machine. */
+const SOON = { timeout: 15_000 };
 
 interface ShownNotification {
   title: string;
@@ -82,7 +84,7 @@ describe("a knock while the host's tab is hidden", () => {
     await host.getByLabel("Group (up to 5)").check();
     await host.getByRole("button", { name: /create consultation/i }).click();
     const link = host.getByLabel("Link");
-    await expect.poll(() => link.inputValue()).toMatch(/\/join#consultation=/);
+    await expect.poll(() => link.inputValue(), SOON).toMatch(/\/join#consultation=/);
     const inviteUrl = await link.inputValue();
     await passDeviceCheck(host);
     await waitForState(host, "connected");
@@ -93,7 +95,7 @@ describe("a knock while the host's tab is hidden", () => {
     // The practitioner opens another tab: the call's tab is hidden, for real.
     const otherTab = await context.newPage();
     await otherTab.bringToFront();
-    await expect.poll(() => visibility(host)).toBe("hidden");
+    await expect.poll(() => visibility(host), SOON).toBe("hidden");
 
     // Ola knocks.
     const ola = (await newPerson(guestBrowser, worker)).page;
@@ -102,7 +104,7 @@ describe("a knock while the host's tab is hidden", () => {
     await waitForState(ola, "lobby");
     await expect.poll(() => host.title(), { timeout: 30_000 }).toBe(`(1) ${pageTitle}`);
     expect((await events(host)).filter((e) => e.type === "knock").map((e) => e.detail.participant.name)).toEqual(["Ola Nordmann"]);
-    await expect.poll(() => notifications(host)).toHaveLength(1);
+    await expect.poll(() => notifications(host), SOON).toHaveLength(1);
     const [first] = await notifications(host);
     expect(first!.visibility).toBe("hidden");
     // Lock screens are public: the notification says someone waits, not who.
@@ -118,9 +120,9 @@ describe("a knock while the host's tab is hidden", () => {
     // The host comes back to the tab, sees the lobby, and switches away again without acting:
     // the reminders stopped when they came back, so no third one.
     await host.bringToFront();
-    await expect.poll(() => visibility(host)).toBe("visible");
+    await expect.poll(() => visibility(host), SOON).toBe("visible");
     await otherTab.bringToFront();
-    await expect.poll(() => visibility(host)).toBe("hidden");
+    await expect.poll(() => visibility(host), SOON).toBe("hidden");
     await waitInPage(host, again!.at, KNOCK_REPEAT_MS + 2_000);
     expect(await notifications(host)).toHaveLength(2);
     expect(await host.title()).toBe(`(1) ${pageTitle}`);
@@ -131,13 +133,13 @@ describe("a knock while the host's tab is hidden", () => {
     await passDeviceCheck(per);
     await waitForState(per, "lobby");
     await expect.poll(() => host.title(), { timeout: 30_000 }).toBe(`(2) ${pageTitle}`);
-    await expect.poll(() => notifications(host)).toHaveLength(3);
+    await expect.poll(() => notifications(host), SOON).toHaveLength(3);
     const third = (await notifications(host))[2]!;
     const knocking = await host.evaluate(() => (document.querySelector("samtale-call") as any).knocking.map((p: { id: string }) => p.id));
     for (const id of knocking) expect(await callMethod(host, "admit", id)).toEqual({ ok: true });
     await waitForState(ola, "connected");
     await waitForState(per, "connected");
-    await expect.poll(() => host.title()).toBe(pageTitle);
+    await expect.poll(() => host.title(), SOON).toBe(pageTitle);
     // Nobody waits: the reminder that was due stays silent.
     await waitInPage(host, third.at, KNOCK_REPEAT_MS + 2_000);
     expect(await notifications(host)).toHaveLength(3);
