@@ -1,12 +1,13 @@
 /**
  * One pair consultation from start to end, as people hold it: the host on a
  * partner's page of another origin (the element embedded with one script
- * tag), the guest on a phone-sized screen through the invite link.
+ * tag), the guest on a phone (360 px, touch) through the invite link.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CreateConsultationResponse } from "../../worker/protocol.ts";
-import { launchBrowser, newPerson, screenshot } from "./browser.ts";
+import { seriousViolations } from "./axe.ts";
+import { launchBrowser, newPerson, PHONE, screenshot } from "./browser.ts";
 import {
   callMethod,
   callProperty,
@@ -37,7 +38,7 @@ describe("a pair consultation", () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     const hostPerson = await newPerson(browser, partner);
-    const guestPerson = await newPerson(browser, worker, { width: 360, height: 740 });
+    const guestPerson = await newPerson(browser, worker, PHONE);
     host = hostPerson.page;
     guest = guestPerson.page;
     errors.push(hostPerson.errors, guestPerson.errors);
@@ -101,6 +102,52 @@ describe("a pair consultation", () => {
     expect((await events(guest)).some((e) => e.type === "verification" && e.detail.code === guestCode)).toBe(true);
     await screenshot(host, "call-desktop");
     await screenshot(guest, "call-360");
+  });
+
+  it("gives the guest's phone the host's video first and large, the controls within reach, nothing cut off", async () => {
+    const { width, height } = PHONE.viewport;
+    const screen = await guest.evaluate(() => {
+      const root = document.querySelector("samtale-call")!.shadowRoot!;
+      const box = (element: Element) => {
+        const { left, right, top, bottom, width, height } = element.getBoundingClientRect();
+        return { left, right, top, bottom, width, height };
+      };
+      const tiles = [...root.querySelectorAll(".stage figure.tile")];
+      return {
+        innerWidth,
+        innerHeight,
+        scrollWidth: document.documentElement.scrollWidth,
+        firstTileIsRemote: tiles[0]?.querySelector('video[part~="remote-video"]') !== null,
+        remote: box(root.querySelector('video[part~="remote-video"]')!.closest("figure")!),
+        own: box(root.querySelector(".self-tile")!),
+        controls: [...root.querySelectorAll('[part~="controls"] button')].map(box),
+        // Nothing lies over the host's full-screen button (the guest's own floating picture least of all).
+        fullscreenOnTop: (() => {
+          const button = root.querySelector(".tile:not(.self-tile) .fullscreen")!;
+          const { left, top, width, height } = button.getBoundingClientRect();
+          return root.elementFromPoint(left + width / 2, top + height / 2)?.closest("button") === button;
+        })(),
+      };
+    });
+    expect({ innerWidth: screen.innerWidth, innerHeight: screen.innerHeight }).toEqual({ innerWidth: width, innerHeight: height });
+    // Nothing wider than the screen.
+    expect(screen.scrollWidth).toBeLessThanOrEqual(width);
+    // The host's picture comes first, spans the screen, and starts above the guest's own small picture.
+    expect(screen.firstTileIsRemote).toBe(true);
+    expect(screen.remote.width).toBeGreaterThanOrEqual(0.9 * width);
+    expect(screen.remote.top).toBeLessThan(screen.own.top);
+    expect(screen.own.width * screen.own.height).toBeLessThan((screen.remote.width * screen.remote.height) / 4);
+    expect(screen.fullscreenOnTop).toBe(true);
+    // Every control on the screen, in its lower half, where a thumb reaches.
+    expect(screen.controls.length).toBeGreaterThan(0);
+    for (const button of screen.controls) {
+      expect(button.left).toBeGreaterThanOrEqual(0);
+      expect(button.right).toBeLessThanOrEqual(width);
+      expect(button.top).toBeGreaterThanOrEqual(height / 2);
+      expect(button.bottom).toBeLessThanOrEqual(height);
+    }
+    await screenshot(guest, "pair-phone-360");
+    expect(await seriousViolations(guest), "pair call on a phone").toEqual([]);
   });
 
   it("carries chat both ways", async () => {

@@ -24,7 +24,9 @@ export const callStyles = css`
     container-type: inline-size;
     box-sizing: border-box;
     background: var(--samtale-background);
-    padding: 1rem;
+    /* A percentage of the width it is given: a full frame on a desktop, a thin
+       one on a phone, where every pixel of width is the others' picture. */
+    padding: clamp(0.25rem, 2%, 1rem);
     border-radius: var(--samtale-radius);
     line-height: 1.5;
   }
@@ -158,6 +160,17 @@ export const callStyles = css`
     color: #ffffff;
     border-color: #ffffff;
   }
+  /* Alone with one other person your picture floats over theirs, in a corner
+     (bottom right at first): their full-screen button moves to a top corner
+     your picture is not in, so it is never hidden under it. */
+  .stage.floating > .tile:not(.self-tile) .fullscreen {
+    top: 0.4rem;
+    bottom: auto;
+  }
+  .stage.floating:has(.self-tile.top-right) > .tile:not(.self-tile) .fullscreen {
+    right: auto;
+    left: 0.4rem;
+  }
   .tile:fullscreen {
     aspect-ratio: auto;
     border-radius: 0;
@@ -260,8 +273,15 @@ export const callStyles = css`
     /* The others first and large; your own picture always floats, small. */
     .stage {
       grid-template-columns: minmax(0, 1fr);
-      padding: 0.25rem;
+      padding: 0;
       gap: 0.25rem;
+    }
+    /* Alone with one other person on a phone held upright: their tile is as
+       tall as it is wide, so an upright camera's picture is large too, and
+       it pushes the controls down to where a thumb reaches them. */
+    .stage.floating > .tile:not(.self-tile) {
+      aspect-ratio: 1 / 1;
+      max-height: 60svh;
     }
     .narrow-columns-2 {
       grid-template-columns: repeat(2, minmax(0, 1fr));
