@@ -299,16 +299,24 @@ export class Consultation extends DurableObject<Env> {
   // -------------------------------------------------------------------------
   // Hibernatable WebSocket events.
 
-  override async webSocketMessage(socket: WebSocket, frame: string | ArrayBuffer): Promise<void> {
+  override webSocketMessage(socket: WebSocket, frame: string | ArrayBuffer): void | Promise<void> {
     const message = this.connections.receive(socket, frame);
     if (!message) return;
+    const records = this.records;
+    // The hot path stays synchronous: a signal in an open consultation is
+    // relayed within this event, with no promise for the runtime to await.
+    if (message.type === "signal" && records && Date.now() < records.meta.expiresAt) {
+      const sender = records.members.get(this.connections.memberOf(socket));
+      if (sender) this.relaySignal(records, sender, message.to, message.data, socket);
+      return;
+    }
+    return this.handleCommand(socket, message);
+  }
+
+  private async handleCommand(socket: WebSocket, message: ClientMessage): Promise<void> {
     const records = await this.openConsultation();
     const sender = records?.members.get(this.connections.memberOf(socket));
     if (!records || !sender) return; // ended meanwhile: its sockets are closing
-    await this.handle(records, message, sender, socket);
-  }
-
-  private async handle(records: ConsultationRecords, message: ClientMessage, sender: Member, socket: WebSocket): Promise<void> {
     switch (message.type) {
       case "signal":
         return this.relaySignal(records, sender, message.to, message.data, socket);
