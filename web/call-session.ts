@@ -13,7 +13,7 @@ import { CallError, type CallErrorCode } from "./call-error.ts";
 import { isAllowed, isFinal, nextState, type CallAction, type CallEvent, type CallState } from "./call-state.ts";
 import { withParticipant, withoutParticipant } from "./roster.ts";
 import { endReasonWithoutMessage } from "./server-messages.ts";
-import { SignalingClient, type Credential, type ResumeMemory, type SignalingOptions } from "./signaling-client.ts";
+import type { Credential, ResumeMemory, SignalingClient, SignalingOptions } from "./signaling-client.ts";
 import { forget, recall, remember } from "./tab-memory.ts";
 
 /** How long the host waits for the server's `ended` before ending by `DELETE`. */
@@ -61,7 +61,8 @@ export interface CallSessionOptions {
   config(): SessionConfig;
   peers: PeerDirectory;
   events: SessionEvents;
-  connect?: (options: SignalingOptions) => Signaling;
+  /** Opens the line to the service (a SignalingClient; tests give a fake). */
+  connect(options: SignalingOptions): Signaling;
 }
 
 export class CallSession implements ReactiveController {
@@ -138,7 +139,7 @@ export class CallSession implements ReactiveController {
     }
     // Removed or left while the camera started: no socket, no knock.
     if (this.state !== "joining") return;
-    const signaling = (this.#options.connect ?? ((o) => new SignalingClient(o)))({
+    const signaling = this.#options.connect({
       apiBase: this.#options.config().apiBase,
       consultation: this.#consultation,
       credential,

@@ -1,9 +1,10 @@
 /**
  * The built `<samtale-call>` gzipped, against a bare Lit element bundled the
  * same way (what Lit alone costs). The element is one module that a page
- * imports; it loads its translation later, from chunks/ beside it, only on a
- * page in that language: the largest of those is what such a page loads in
- * addition. Needs `npm run build` first.
+ * imports and renders from; it loads the rest later from chunks/ beside it:
+ * its call engine (signaling and WebRTC, fetched as it goes on the page and
+ * needed from Join on) and, on a page in another language than English, that
+ * language's translation. Needs `npm run build` first.
  */
 import { build } from "esbuild";
 import { readdirSync, readFileSync } from "node:fs";
@@ -15,8 +16,10 @@ export interface ElementSize {
   /** The entry module, `samtale-call.js`, gzipped. */
   element: number;
   bareLit: number;
-  /** The largest module the element loads later (a translation), gzipped. */
-  largestLater: { file: string; bytes: number } | null;
+  /** The call engine module, gzipped. */
+  engine: { file: string; bytes: number };
+  /** The largest translation module, gzipped: what a page in that language loads on top. */
+  largestTranslation: { file: string; bytes: number };
 }
 
 const gzipped = (path: string) => gzipSync(readFileSync(path)).byteLength;
@@ -27,6 +30,9 @@ export async function elementSize(): Promise<ElementSize> {
     .filter((name) => name.endsWith(".js"))
     .map((name) => ({ file: `chunks/${name}`, bytes: gzipped(`${BUILT}/chunks/${name}`) }))
     .sort((a, b) => b.bytes - a.bytes);
+  const engine = later.find(({ file }) => file.startsWith("chunks/call-engine-"));
+  const largestTranslation = later.find(({ file }) => !file.startsWith("chunks/call-engine-"));
+  if (!engine || !largestTranslation) throw new Error(`no call engine or translation among ${BUILT}/chunks: run npm run build`);
   const bare = await build({
     stdin: {
       contents: `import { LitElement, html } from "lit";
@@ -40,5 +46,5 @@ export async function elementSize(): Promise<ElementSize> {
     target: "es2022",
     write: false,
   });
-  return { element, bareLit: gzipSync(bare.outputFiles[0]!.contents).byteLength, largestLater: later[0] ?? null };
+  return { element, bareLit: gzipSync(bare.outputFiles[0]!.contents).byteLength, engine, largestTranslation };
 }

@@ -4,6 +4,7 @@ import { property, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
 import type { Invite, Participant, Policy } from "../../worker/protocol.ts";
 import { CallError } from "../call-error.ts";
+import { CallEngineLoader } from "../call-engine-loader.ts";
 import { CallSession } from "../call-session.ts";
 import type { CallState } from "../call-state.ts";
 import { defineOnce } from "../define.ts";
@@ -12,7 +13,6 @@ import { hostDisplayName } from "../display-name.ts";
 import { chooseLocale } from "../locale-choice.ts";
 import { activeLocale, useLocale } from "../localization.ts";
 import { LocalMedia } from "../media-devices.ts";
-import { PeerMesh } from "../peer-mesh.ts";
 import { withReconnecting, type CallParticipant } from "../roster.ts";
 import { nextCorner, type SelfCorner } from "../stage-layout.ts";
 import { KnockAlert } from "../knock-alert.ts";
@@ -99,7 +99,8 @@ export class SamtaleCall extends LitElement {
   #localeLoaded: Promise<void> = Promise.resolve();
 
   readonly #media = new LocalMedia(this);
-  readonly #mesh: PeerMesh = new PeerMesh(this, {
+  /** WebRTC and the line to the service, loaded on their own (call-engine-loader.ts). */
+  readonly #engine: CallEngineLoader = new CallEngineLoader(this, {
     send: (to, data) => void this.#session.send({ type: "signal", to, data }),
     localStream: () => this.#media.stream,
     localMediaState: () => ({
@@ -124,7 +125,8 @@ export class SamtaleCall extends LitElement {
   });
   readonly #session: CallSession = new CallSession(this, {
     config: () => ({ apiBase: this.apiBase, consultation: this.consultation, token: this.token, code: this.code }),
-    peers: this.#mesh,
+    connect: (options) => this.#engine.connect(options),
+    peers: this.#engine,
     events: {
       stateChanged: (state) => {
         this.setAttribute("state", state);
@@ -184,7 +186,7 @@ export class SamtaleCall extends LitElement {
 
   /** In a pair, `"123 456"` once the media connection is up; `null` before and in group mode. */
   get verificationCode(): string | null {
-    return this.#mesh.pairCode;
+    return this.#engine.mesh?.pairCode ?? null;
   }
 
   // Public methods
@@ -194,7 +196,7 @@ export class SamtaleCall extends LitElement {
     await this.#session.join(async () => {
       // Without it there is no call at all; a missing camera is only a device check note.
       if (typeof RTCPeerConnection !== "function") throw new CallError("unsupported", "This browser cannot make video calls.");
-      await Promise.all([this.#media.start(), this.#mesh.prepare(this.consultation)]);
+      await Promise.all([this.#media.start(), this.#engine.prepare(this.consultation)]);
     });
   }
 
@@ -240,6 +242,8 @@ export class SamtaleCall extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#applyLocale();
+    // In the background, so it is there by the time someone presses Join (which tries again and reports a failure).
+    void this.#engine.load().catch(() => undefined);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -289,7 +293,8 @@ export class SamtaleCall extends LitElement {
 
   /** The one place `samtale-participants` is fired: the roster changed, or a group code came or went. */
   #participantsChanged(): void {
-    this.#shownParticipants = withReconnecting(this.#mesh.withCodes(this.#session.roster), this.#session.away);
+    const roster = this.#engine.mesh?.withCodes(this.#session.roster) ?? this.#session.roster;
+    this.#shownParticipants = withReconnecting(roster, this.#session.away);
     this.#emit("samtale-participants", { participants: this.#shownParticipants });
   }
 
@@ -350,25 +355,27 @@ export class SamtaleCall extends LitElement {
   }
 
   #renderCall() {
+    const { mesh } = this.#engine;
+    if (!mesh) return nothing; // not reached: the call starts after the mesh is made
     const { isHost, policy } = this.#session;
     const ignoreFailure = () => undefined; // already shown and reported
     return html`<div class="call">
       ${this.#session.state === "reconnecting" ? reconnectingBanner() : nothing}
-      ${stageView(this.#mesh.remotes, {
+      ${stageView(mesh.remotes, {
         media: this.#media,
         away: this.#session.away,
         othersAdmitted: this.#session.roster.length > 1,
         selfCorner: this.selfCorner,
         onMoveSelf: () => (this.selfCorner = nextCorner(this.selfCorner)),
       })}
-      ${controlsBar(this.#media, this.#mesh, {
+      ${controlsBar(this.#media, mesh, {
         isHost,
         canInvite: isHost && policy?.mode === "group",
         invite: (name) => this.invite({ name }),
         end: () => void this.end().catch(ignoreFailure),
         leave: () => void this.leave().catch(ignoreFailure),
       })}
-      ${callPanel(this.#session, this.#mesh, {
+      ${callPanel(this.#session, mesh, {
         participants: this.#shownParticipants,
         admit: (id) => void this.admit(id).catch(ignoreFailure),
         deny: (id) => void this.deny(id).catch(ignoreFailure),
