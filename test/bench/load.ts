@@ -12,8 +12,8 @@
  * 2. signalling: the first K of them at 20 signals a second per socket, for
  *    K rising to --signalling, each step measured first on the floor (a bare
  *    Durable Object relay under its own `wrangler dev`, test/bench/floor) and
- *    then on Samtale: below the K at which the floor starts losing signals
- *    (its saturation point in this run), Samtale must lose none;
+ *    then on Samtale: below the K at which the floor is saturated in this
+ *    run (it loses signals, or falls a second behind), Samtale must lose none;
  * 3. creates: --creates consultations created and joined (host ticket, guest
  *    code) as fast as --concurrency allows; errors counted by step and code;
  *    afterwards every created consultation must read back whole (GET) and a
@@ -64,6 +64,12 @@ const HIBERNATE_MS = 15_000;
 const SIGNALS_PER_SECOND = 20;
 /** Rising steps, so that the floor's saturation point falls between two of them. */
 const SIGNAL_STEPS = [1, 10, 25, 50, 100, 200];
+/**
+ * A relay whose median signal takes longer than this is behind the offered
+ * load: its backlog grows for as long as the step lasts, so it is saturated
+ * even when the drain that follows still lets it deliver everything.
+ */
+const SATURATED_P50_MS = 1000;
 /** Longest wait for a saturated relay's backlog before the next step. */
 const SETTLE_MAX_MS = 5_000;
 
@@ -222,7 +228,7 @@ async function signallingPhase(samtalePairs: Pair[], floor: Service): Promise<vo
     progress(`${phase}: Samtale`);
     const ours = await steadyLoad(samtalePairs.slice(0, k), SIGNALS_PER_SECOND, SIGNAL_SECONDS);
     const oursLate = await settle(samtalePairs.slice(0, k), SETTLE_MAX_MS);
-    if (lost(bare) > 0) floorSaturatedAt ??= k;
+    if (lost(bare) > 0 || percentile(bare.latencies, 50) > SATURATED_P50_MS) floorSaturatedAt ??= k;
     const belowSaturation = floorSaturatedAt === undefined;
     row(
       `K=${k} signalling: delivered / lost of sent`,
@@ -239,7 +245,7 @@ async function signallingPhase(samtalePairs: Pair[], floor: Service): Promise<vo
   notes.push(
     floorSaturatedAt === undefined
       ? `The floor lost nothing up to K=${largest}: its saturation point lies above this run's largest step.`
-      : `The floor's saturation point in this run: K=${floorSaturatedAt} (the first step at which it lost signals).`,
+      : `The floor's saturation point in this run: K=${floorSaturatedAt} (the first step at which it lost signals or its median signal took over ${SATURATED_P50_MS / 1000} s).`,
   );
   for (const side of sides(floorPairs)) side.close();
 }
