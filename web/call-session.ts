@@ -55,7 +55,7 @@ export interface SessionEvents {
 }
 
 /** The part of `SignalingClient` the session uses; tests give a fake. */
-export type Signaling = Pick<SignalingClient, "connect" | "send" | "close" | "endByRequest" | "inviteByRequest">;
+export type Signaling = Pick<SignalingClient, "connect" | "send" | "close" | "endByRequest" | "inviteByRequest" | "retryNow">;
 
 export interface CallSessionOptions {
   config(): SessionConfig;
@@ -142,7 +142,8 @@ export class CallSession implements ReactiveController {
     const signaling = this.#options.connect({
       apiBase: this.#options.config().apiBase,
       consultation: this.#consultation,
-      credential,
+      // The page may renew the token during the call; what it held at join stands in if it clears it.
+      credential: () => this.#credential() ?? credential,
       resume: this.#resumeMemory(),
       onMessage: (message) => this.receive(message),
       onReconnecting: () => this.#transition("connection-lost"),
@@ -153,6 +154,7 @@ export class CallSession implements ReactiveController {
         else this.fail(new CallError("policy", "The service closed the connection because too many messages were sent."));
       },
       onFailed: (error) => this.fail(error),
+      onTokenRefused: (error) => this.#options.events.reported(error),
     });
     this.#signaling = signaling;
     try {
@@ -208,6 +210,11 @@ export class CallSession implements ReactiveController {
     // No socket, or no answer in time: end it over HTTP instead.
     await this.#signaling?.endByRequest();
     this.#finish("ended", "host-ended");
+  }
+
+  /** The page gave a fresh token: if we are trying to get back in, try with it now. */
+  tokenChanged(): void {
+    this.#signaling?.retryNow();
   }
 
   /** Leave on purpose: a guest's resume is forgotten (as on every end), so a reload cannot slip back in. */

@@ -3,7 +3,9 @@
  * single-use ticket, then the WebSocket. When the socket drops for reasons
  * other than the contract's close codes, it fetches a fresh ticket and
  * reconnects (reconnect-policy.ts): token holders present their token
- * again, guests their `resume`. Where the resume is kept is the call
+ * again (the one the page holds then: a host whose token expired is refused
+ * until the page gives a fresh one, and meanwhile keeps trying), guests their
+ * `resume`. Where the resume is kept is the call
  * session's business (tab memory); this client only reads and updates it.
  * A socket that goes silent (heartbeat.ts) counts as dropped, and the
  * browser's `online` event ends the wait before the next attempt at once.
@@ -27,7 +29,8 @@ export interface ResumeMemory {
 export interface SignalingOptions {
   apiBase: string | null;
   consultation: string;
-  credential: Credential;
+  /** The credential as the page holds it now, read at every join: a token may be renewed meanwhile. */
+  credential(): Credential;
   resume: ResumeMemory;
   onMessage(message: ServerMessage): void;
   /** The socket dropped and we are trying to get back in. */
@@ -35,6 +38,8 @@ export interface SignalingOptions {
   /** For good: `ended`/`denied`/`replaced`/`policy` by close code, or an error that ends the attempt. */
   onClosed(outcome: Exclude<CloseOutcome, "reconnect">): void;
   onFailed(error: CallError): void;
+  /** On the way back in, the token was refused (expired, say): trying goes on, with whatever token the page gives next. */
+  onTokenRefused(error: CallError): void;
 }
 
 export class SignalingClient {
@@ -97,20 +102,22 @@ export class SignalingClient {
 
   /** `DELETE` the consultation with the host's token, for when the socket is not there. */
   async endByRequest(): Promise<void> {
-    if (!("token" in this.#options.credential)) throw new CallError("forbidden", "Only the host can end the consultation.");
+    const credential = this.#options.credential();
+    if (!("token" in credential)) throw new CallError("forbidden", "Only the host can end the consultation.");
     const response = await request(this.#url(`/api/v1/consultations/${encodeURIComponent(this.#options.consultation)}`), {
       method: "DELETE",
-      headers: { authorization: `Bearer ${this.#options.credential.token}` },
+      headers: { authorization: `Bearer ${credential.token}` },
     });
     if (!response.ok && response.status !== 404 && response.status !== 410) throw await errorFrom(response);
   }
 
   /** `POST …/invites` with the host's token: one more person for a group. */
   async inviteByRequest(name?: string): Promise<Invite> {
-    if (!("token" in this.#options.credential)) throw new CallError("forbidden", "Only the host can invite.");
+    const credential = this.#options.credential();
+    if (!("token" in credential)) throw new CallError("forbidden", "Only the host can invite.");
     const response = await request(this.#url(`/api/v1/consultations/${encodeURIComponent(this.#options.consultation)}/invites`), {
       method: "POST",
-      headers: { authorization: `Bearer ${this.#options.credential.token}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${credential.token}`, "content-type": "application/json" },
       body: JSON.stringify(name ? { name } : {}),
     });
     if (!response.ok) throw await errorFrom(response);
@@ -122,7 +129,8 @@ export class SignalingClient {
   }
 
   async #fetchTicket(): Promise<string> {
-    const { credential, consultation } = this.#options;
+    const { consultation } = this.#options;
+    const credential = this.#options.credential();
     const headers: Record<string, string> = { "content-type": "application/json" };
     let body: Record<string, string> = {};
     const resume = this.#options.resume.recall();
@@ -202,19 +210,25 @@ export class SignalingClient {
     this.#scheduleReconnect();
   }
 
-  /** The browser is back online: try now rather than at the end of the current wait. */
-  readonly #onOnline = (): void => {
+  /**
+   * Something changed that may let us back in (the browser is online again,
+   * the page gave a fresh token): try now rather than at the end of the wait.
+   */
+  retryNow(): void {
     if (this.#closedForGood || this.#socket || this.#retryTimer === undefined) return;
     clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
     void this.#reconnect();
-  };
+  }
 
-  #scheduleReconnect(): void {
+  readonly #onOnline = (): void => this.retryNow();
+
+  /** Waits for the next attempt; past the last one, fails with why the last attempt failed. */
+  #scheduleReconnect(lastError?: CallError): void {
     const delay = delayBeforeAttempt(this.#attempt++);
     if (delay === null) {
       this.#closedForGood = true;
-      this.#options.onFailed(new CallError("network", "The connection was lost and could not be restored."));
+      this.#options.onFailed(lastError ?? new CallError("network", "The connection was lost and could not be restored."));
       return;
     }
     this.#retryTimer = setTimeout(() => {
@@ -231,11 +245,17 @@ export class SignalingClient {
       await this.#openSocket(ticket);
     } catch (error) {
       if (this.#closedForGood) return;
+      if (error instanceof CallError && error.code === "unauthorized" && "token" in this.#options.credential()) {
+        // A token that expired during the call: say so, and keep trying
+        // until the page gives a fresh one (or the attempts run out).
+        this.#options.onTokenRefused(error);
+        return this.#scheduleReconnect(error);
+      }
       if (error instanceof CallError && !isWorthRetrying(error.code)) {
         this.#closedForGood = true;
         // An ended consultation answers 404/410; a denied guest's resume 403.
         if (error.code === "not_found" || error.code === "gone") this.#options.onClosed("ended");
-        else if (error.code === "forbidden" && !("token" in this.#options.credential)) this.#options.onClosed("denied");
+        else if (error.code === "forbidden" && !("token" in this.#options.credential())) this.#options.onClosed("denied");
         else this.#options.onFailed(error);
         return;
       }

@@ -1,7 +1,8 @@
 /**
  * Interruptions a real call meets: the signaling socket drops (a network
- * change), and the host reloads the page. Neither sends anyone back to the
- * lobby, and the media comes back.
+ * change), the host's token expires before the way back in, and the host
+ * reloads the page. None sends anyone back to the lobby, and the media comes
+ * back.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -53,6 +54,7 @@ describe("interruptions", () => {
   let browser: Browser;
   let host: Page;
   let guest: Page;
+  const hostSub = `host-${crypto.randomUUID()}`;
   let hostToken: string;
   let consultation: CreateConsultationResponse;
 
@@ -66,7 +68,7 @@ describe("interruptions", () => {
       await watchPeerConnections(page);
       await watchSockets(page);
     }
-    hostToken = await devToken(worker, `host-${crypto.randomUUID()}`, "Kari Fysio");
+    hostToken = await devToken(worker, hostSub, "Kari Fysio");
     consultation = await createConsultation(worker, hostToken);
     await mountHost();
     await waitForState(host, "connected");
@@ -88,6 +90,24 @@ describe("interruptions", () => {
     await expect.poll(() => states(guest), { timeout: 30_000 }).toEqual(["reconnecting", "connected"]);
     await waitForRemoteVideo(guest);
     await waitForRemoteVideo(host);
+  });
+
+  it("a host whose token expired meanwhile stays reconnecting, is told so, and is back in with the fresh token the page gives", async () => {
+    const setToken = (token: string) =>
+      host.evaluate((token) => void ((document.querySelector("samtale-call") as HTMLElement & { token: string }).token = token), token);
+    await recordEvents(host);
+    await setToken("expired.partner.token");
+    await dropSockets(host);
+    const refusals = async () => (await events(host)).filter((e) => e.type === "error").map((e) => e.detail.code as string);
+    await expect.poll(refusals, { timeout: 30_000 }).toContain("unauthorized");
+    expect(await states(host)).toEqual(["reconnecting"]);
+    expect(await states(guest)).not.toContain("ended");
+
+    await setToken(await devToken(worker, hostSub, "Kari Fysio"));
+    await waitForState(host, "connected");
+    expect(await states(host)).toEqual(["reconnecting", "connected"]);
+    await waitForRemoteVideo(host);
+    await waitForRemoteVideo(guest);
   });
 
   it("a host who reloads is back in the call, and the media with them", async () => {

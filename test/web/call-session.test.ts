@@ -35,6 +35,7 @@ class FakeSignaling implements Signaling {
   close() {
     this.closed = true;
   }
+  retryNow = vi.fn();
 }
 
 let storage: ReturnType<typeof memoryStorage>;
@@ -356,6 +357,30 @@ describe("the call session's methods", () => {
   });
 });
 
+describe("a token that expires during the call", () => {
+  it("is reported while the session keeps reconnecting, and the next attempt takes the token the page holds then", async () => {
+    const credential = { token: "jwt" };
+    const { session } = await joined(credential);
+    session.receive(welcome(host, [host, guest]));
+    signaling.options.onReconnecting();
+    signaling.options.onTokenRefused(new CallError("unauthorized", "This token has expired."));
+    expect(calls.slice(-2)).toEqual(['state "reconnecting"', "error unauthorized"]);
+    expect(session.state).toBe("reconnecting");
+
+    credential.token = "fresh-jwt";
+    session.tokenChanged();
+    expect(signaling.retryNow).toHaveBeenCalledOnce();
+    expect(signaling.options.credential()).toEqual({ token: "fresh-jwt" });
+  });
+
+  it("falls back on the token of the join when the page clears it", async () => {
+    const credential: { token?: string } = { token: "jwt" };
+    await joined(credential);
+    delete credential.token;
+    expect(signaling.options.credential()).toEqual({ token: "jwt" });
+  });
+});
+
 describe("the signaling client without a network", () => {
   it("rejects ending by request with `network`, never fetch's TypeError", async () => {
     vi.stubGlobal("location", { origin: "https://page.example" });
@@ -363,12 +388,13 @@ describe("the signaling client without a network", () => {
     const client = new SignalingClient({
       apiBase: "https://samtale.example",
       consultation: "c1",
-      credential: { token: "jwt" },
+      credential: () => ({ token: "jwt" }),
       resume: { recall: () => null, remember: () => {}, forget: () => {} },
       onMessage: () => {},
       onReconnecting: () => {},
       onClosed: () => {},
       onFailed: () => {},
+      onTokenRefused: () => {},
     });
     const failure = await client.endByRequest().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CallError);

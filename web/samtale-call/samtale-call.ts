@@ -30,7 +30,9 @@ import { callStyles } from "./styles.ts";
  *
  * @attr consultation - The consultation id.
  * @attr token - A partner JWT (host or known invitee). Give this or `code`. Also a property, so
- *   a page can set it without putting it in the DOM.
+ *   a page can set it without putting it in the DOM. A token holder whose connection drops presents
+ *   the token again: if it has expired by then, `samtale-error` `{code: "unauthorized"}` fires while
+ *   the element keeps `reconnecting`, and a fresh token set here gets it back in at once.
  * @attr code - A guest's one-time invite code. Give this or `token`. Also a property.
  * @attr api-base - The Samtale service's origin; default the page's. A trailing slash is fine.
  * @attr lang - `nb`, `nn`, `sv`, `da` or `en`; default the browser's language.
@@ -248,6 +250,8 @@ export class SamtaleCall extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has("lang") && this.isConnected) this.#applyLocale();
+    // A renewed token (the old one expired during the call) is used from the next way back in.
+    if (changed.has("token") && changed.get("token") !== undefined && this.token) this.#session.tokenChanged();
   }
 
   /** The `lang` attribute's language, else the browser's (one locale per page). */
