@@ -1,8 +1,8 @@
 // Builds web/ into dist/web, which the worker serves as static assets:
 // the element as one self-contained ES module with the modules it loads
 // later beside it in chunks/ (its call engine, its translations), the demo
-// pages' scripts, and the pages' HTML and CSS (no
-// inline scripts or styles: the pages run under `script-src 'self'; style-src 'self'`).
+// pages' scripts, and the pages' HTML and CSS (no inline scripts or styles:
+// the pages run under `script-src 'self'; style-src 'self'`).
 import { build } from "esbuild";
 import { cp, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { relative, resolve } from "node:path";

@@ -7,7 +7,7 @@ import { CloseCode, type ServerMessage } from "../worker/protocol.ts";
 const serverTypes = new Set(["lobby", "welcome", "knock", "lobby-left", "peer-joined", "peer-left", "peer-away", "peer-back", "signal", "error", "ended", "removed"]);
 
 /** The service's answer to our keep-alive `ping`. */
-export const PONG = "pong";
+const PONG = "pong";
 
 /** A server message, or `null` for `pong` and for anything malformed. */
 export function parseServerMessage(text: string): ServerMessage | null {

@@ -15,7 +15,7 @@ import { apiUrl, webSocketUrl } from "./api-url.ts";
 import { CallError } from "./call-error.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { delayBeforeAttempt, isWorthRetrying } from "./reconnect-policy.ts";
-import { closeOutcome, parseServerMessage, PONG, type CloseOutcome } from "./server-messages.ts";
+import { closeOutcome, parseServerMessage, type CloseOutcome } from "./server-messages.ts";
 
 export type Credential = { token: string } | { code: string };
 
