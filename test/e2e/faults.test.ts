@@ -18,6 +18,7 @@ import {
   openCall,
   passDeviceCheck,
   recordEvents,
+  states,
   waitForKnock,
   waitForRemoteVideo,
   waitForState,
@@ -97,8 +98,6 @@ async function framesAdvance(page: Page): Promise<boolean> {
   await page.waitForTimeout(1000);
   return (await inboundVideo(page, "framesDecoded")) > before;
 }
-
-const states = async (page: Page) => (await events(page)).filter((e) => e.type === "state").map((e) => e.detail.state as string);
 
 /** What the connection indicator says, as a person reads it. */
 const indicatorText = async (page: Page) => (await page.locator("samtale-connection-indicator span").allInnerTexts()).join(" ");

@@ -16,6 +16,7 @@ import {
   openCall,
   passDeviceCheck,
   recordEvents,
+  states,
   waitForKnock,
   waitForRemoteVideo,
   waitForState,
@@ -47,8 +48,6 @@ async function dropSockets(page: Page): Promise<void> {
     for (const socket of (window as unknown as { samtaleSockets: WebSocket[] }).samtaleSockets) socket.close(4999, "network change");
   });
 }
-
-const states = async (page: Page) => (await events(page)).filter((e) => e.type === "state").map((e) => e.detail.state as string);
 
 describe("interruptions", () => {
   let browser: Browser;

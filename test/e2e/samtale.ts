@@ -90,6 +90,11 @@ export async function events(page: BrowserPage): Promise<{ type: string; detail:
   return page.evaluate(() => (window as unknown as { samtaleEvents?: { type: string; detail: unknown }[] }).samtaleEvents ?? []);
 }
 
+/** The states the element went through since `recordEvents`, in order. */
+export async function states(page: BrowserPage): Promise<string[]> {
+  return (await events(page)).filter((e) => e.type === "state").map((e) => e.detail.state as string);
+}
+
 export async function waitForState(page: BrowserPage, state: string, timeout = 30_000): Promise<void> {
   // Poll on a timer: animation frames are throttled in a page that is not in front.
   await page.waitForFunction((state) => (document.querySelector("samtale-call") as any)?.state === state, state, {

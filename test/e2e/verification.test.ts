@@ -31,6 +31,18 @@ const verifications = async (page: Page) => (await events(page)).filter((e) => e
 const warningShown = (page: Page) =>
   page.evaluate(() => document.querySelector("samtale-call")?.shadowRoot?.querySelector(".code-changed") !== null);
 
+/** The tab's stored DTLS certificates are gone (cleared site data, another browser profile). */
+function forgetCertificates(page: Page): Promise<void> {
+  return page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const deleting = indexedDB.deleteDatabase("samtale");
+        deleting.onsuccess = () => resolve();
+        deleting.onerror = () => reject(deleting.error);
+      }),
+  );
+}
+
 describe("the verification code across reloads", () => {
   let browser: Browser;
   let host: Page;
@@ -105,14 +117,7 @@ describe("the verification code across reloads", () => {
 
   it("a guest who lost the stored certificate makes the host show the new code with a warning", async () => {
     await recordEvents(host);
-    await guest.evaluate(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const deleting = indexedDB.deleteDatabase("samtale");
-          deleting.onsuccess = () => resolve();
-          deleting.onerror = () => reject(deleting.error);
-        }),
-    );
+    await forgetCertificates(guest);
     await guest.reload();
     await recordEvents(guest);
     await expect.poll(async () => (await verifications(host)).some((v) => v.changed), { timeout: 60_000 }).toBe(true);
@@ -162,14 +167,7 @@ describe("a changed code in a group", () => {
       );
     expect(await listWarning()).toBeNull();
 
-    await guest.evaluate(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const deleting = indexedDB.deleteDatabase("samtale");
-          deleting.onsuccess = () => resolve();
-          deleting.onerror = () => reject(deleting.error);
-        }),
-    );
+    await forgetCertificates(guest);
     await guest.reload();
     await expect.poll(async () => (await guestEntry())?.verificationChanged, { timeout: 60_000 }).toBe(true);
     const after = (await guestEntry())!.verificationCode;

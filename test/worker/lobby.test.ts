@@ -129,7 +129,7 @@ describe("lobby", () => {
   });
 
   it("a guest leaving the lobby: the host gets lobby-left", async () => {
-    const { id, host, guest, participant } = await knockingPair();
+    const { host, guest, participant } = await knockingPair();
     guest.close();
     expect((await host.next("lobby-left")).id).toBe(participant.id);
   });
