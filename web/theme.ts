@@ -1,6 +1,6 @@
 /**
  * The look every Samtale view shares. Colours are custom properties, set
- * with defaults on `<samtale-call>` (see its header) and inherited by the
+ * with defaults on `<samtale-call>` (samtale-call/styles.ts) and inherited by the
  * views inside it; the defaults meet WCAG AA contrast.
  */
 import { css } from "lit";

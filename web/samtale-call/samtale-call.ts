@@ -45,16 +45,9 @@ import { callStyles } from "./styles.ts";
  * @event samtale-knock - `{participant}` someone waits in the lobby (host only).
  * @event samtale-lobby - `{knocking}` the lobby changed: everyone waiting now (host only).
  * @event samtale-participants - `{participants}` the admitted people changed (or a group verification code arrived).
- * @event samtale-verification - `{code, changed}` the pair's verification code, once the media connection is up;
- *   `changed` is `true` when it differs from the code shown for that person earlier in the consultation.
- *   In group mode only changes are told, as `{code, changed: true, participant}` with that person's id
- *   (their entry in `participants` then carries `verificationChanged: true`).
- * @event samtale-ended - `{reason}` the server ended the consultation: `host-ended`, `expired` or `host-away`.
- *   Leaving with `leave()` sets `state` to `ended` without this event.
- * @event samtale-error - `{code, message}` a refusal or failure; the codes are the service's
- *   (`unauthorized`, `forbidden`, `age_restricted`, `not_found`, `gone`, `code_used`, `full`,
- *   `invalid_request`, `too_large`, `rate_limited`) plus `network`, `replaced`, `policy`, `unsupported`, and
- *   `verification_failed` (a peer's certificate did not match its commitment: that connection is closed).
+ * @event samtale-verification - `{code, changed, participant?}` a verification code came, or changed (events.ts says when).
+ * @event samtale-ended - `{reason}` the server ended the consultation; never after `leave()`.
+ * @event samtale-error - `{code, message}` a refusal or failure (events.ts lists the codes).
  *
  * @csspart local-video - Your own camera `<video>`, while the camera is on.
  * @csspart remote-video - One `<video>` per remote participant whose media is up.
@@ -63,20 +56,7 @@ import { callStyles } from "./styles.ts";
  * @csspart controls - The bar with microphone, camera, screen share and end/leave.
  * @csspart chat - The chat panel (absent when chat is off).
  *
- * @cssproperty --samtale-accent - Primary buttons and highlights (default #1d5c84).
- * @cssproperty --samtale-accent-contrast - Text on accent and danger buttons (default #ffffff).
- * @cssproperty --samtale-background - The element's background (default #f4f6f8).
- * @cssproperty --samtale-surface - Cards and buttons (default #ffffff).
- * @cssproperty --samtale-text - Body text (default #1b2733).
- * @cssproperty --samtale-muted - Secondary text (default #4a5866).
- * @cssproperty --samtale-border - Borders, also of inputs and buttons, so at least 3:1 against surface and background (default #7a8794).
- * @cssproperty --samtale-danger - End button and problem notes (default #a8261d).
- * @cssproperty --samtale-ok - Good connection, microphone level (default #1e7b45).
- * @cssproperty --samtale-warning - Unstable connection, reconnecting (default #a15c00).
- * @cssproperty --samtale-attention - Background of notices and the knock list (default #eaf3fa).
- * @cssproperty --samtale-focus - The keyboard focus ring (default #0b57d0).
- * @cssproperty --samtale-radius - Corner radius (default 12px).
- * @cssproperty --samtale-font - Font stack (default the system's).
+ * @cssproperty --samtale-* - Colours (WCAG AA by default), corner radius and font: styles.ts lists each with its default.
  */
 export class SamtaleCall extends LitElement {
   static override styles = [controlStyles, callStyles];

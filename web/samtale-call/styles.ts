@@ -3,19 +3,20 @@ import { css } from "lit";
 /** Defaults for the public custom properties, and the call's layout. */
 export const callStyles = css`
   :host {
-    --samtale-accent: #1d5c84;
-    --samtale-accent-contrast: #ffffff;
-    --samtale-background: #f4f6f8;
-    --samtale-surface: #ffffff;
-    --samtale-text: #1b2733;
-    --samtale-muted: #4a5866;
-    --samtale-border: #7a8794;
-    --samtale-danger: #a8261d;
-    --samtale-ok: #1e7b45;
-    --samtale-warning: #a15c00;
-    --samtale-attention: #eaf3fa;
-    --samtale-focus: #0b57d0;
-    --samtale-radius: 12px;
+    /* The public custom properties a page may set, with their defaults, which meet WCAG AA. */
+    --samtale-accent: #1d5c84; /* primary buttons and highlights */
+    --samtale-accent-contrast: #ffffff; /* text on accent and danger buttons */
+    --samtale-background: #f4f6f8; /* the element's background */
+    --samtale-surface: #ffffff; /* cards and buttons */
+    --samtale-text: #1b2733; /* body text */
+    --samtale-muted: #4a5866; /* secondary text */
+    --samtale-border: #7a8794; /* borders, also of inputs and buttons: at least 3:1 against surface and background */
+    --samtale-danger: #a8261d; /* the end button and problem notes */
+    --samtale-ok: #1e7b45; /* a good connection, the microphone level */
+    --samtale-warning: #a15c00; /* an unstable connection, reconnecting */
+    --samtale-attention: #eaf3fa; /* the background of notices and the knock list */
+    --samtale-focus: #0b57d0; /* the keyboard focus ring */
+    --samtale-radius: 12px; /* corner radius */
     --samtale-font: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
     display: block;
     /* The layout follows the element's own width, not the window's: embedded
