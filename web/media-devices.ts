@@ -64,6 +64,16 @@ export class LocalMedia extends EventTarget implements ReactiveController {
     return this.stream?.getAudioTracks()[0] ?? null;
   }
 
+  /** A camera is there and switched on: the others see you. */
+  get cameraLive(): boolean {
+    return this.cameraOn && this.videoTrack !== null;
+  }
+
+  /** A microphone is there and switched on: the others hear you. */
+  get microphoneLive(): boolean {
+    return this.microphoneOn && this.audioTrack !== null;
+  }
+
   /**
    * Capture camera and microphone; falls back to whichever one works. Calls
    * while a capture is under way share it: two captures would leave one

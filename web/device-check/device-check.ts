@@ -123,7 +123,7 @@ export class SamtaleDeviceCheck extends LitElement {
   override render() {
     const media = this.media;
     const stream = media?.stream;
-    const showVideo = !!media?.videoTrack && media.cameraOn;
+    const showVideo = media?.cameraLive ?? false;
     const canChooseSpeaker = "setSinkId" in HTMLMediaElement.prototype && (media?.speakers.length ?? 0) > 0;
     return html`
       <h2>${msg("Check your camera and microphone", { id: "check.title" })}</h2>

@@ -85,10 +85,7 @@ export class SamtaleCall extends LitElement {
   readonly #engine: CallEngineLoader = new CallEngineLoader(this, {
     send: (to, data) => void this.#session.send({ type: "signal", to, data }),
     localStream: () => this.#media.stream,
-    localMediaState: () => ({
-      microphone: this.#media.microphoneOn && this.#media.audioTrack !== null,
-      camera: this.#media.cameraOn && this.#media.videoTrack !== null,
-    }),
+    localMediaState: () => ({ microphone: this.#media.microphoneLive, camera: this.#media.cameraLive }),
     events: {
       pairCode: (code, changed) => {
         this.#emit("samtale-verification", { code, changed });

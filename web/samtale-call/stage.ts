@@ -40,7 +40,7 @@ export function stageView(peers: readonly RemotePeer[], options: StageOptions): 
 
 /** Your camera; `live`: a re-render must not reload it (see `remoteTile`). */
 export function localVideo(media: LocalMedia, className: string): TemplateResult | typeof nothing {
-  if (!media.videoTrack || !media.cameraOn) return nothing;
+  if (!media.cameraLive) return nothing;
   return html`<video part="local-video" class=${className} .srcObject=${live(media.stream)} autoplay playsinline .muted=${true} aria-label=${msg("Your camera", { id: "video.local" })}></video>`;
 }
 
@@ -78,13 +78,12 @@ function remoteTile(peer: RemotePeer, reconnecting: boolean): TemplateResult {
 }
 
 function selfTile({ media, selfCorner, onMoveSelf }: StageOptions, floats: boolean): TemplateResult {
-  const { microphoneOn, cameraOn } = media;
   return html`<figure class="tile self-tile ${floats ? `floats ${selfCorner}` : ""}">
     ${localVideo(media, "self")}
-    ${cameraOn && media.videoTrack ? nothing : html`<div class="no-picture" aria-hidden="true"></div>`}
+    ${media.cameraLive ? nothing : html`<div class="no-picture" aria-hidden="true"></div>`}
     <figcaption>
       <span class="name">${msg("You", { id: "tile.you" })}</span>
-      ${microphoneOn && media.audioTrack ? nothing : html`<span class="badge">${icons.micOff}<span class="visually-hidden">${msg("Muted", { id: "tile.muted" })}</span></span>`}
+      ${media.microphoneLive ? nothing : html`<span class="badge">${icons.micOff}<span class="visually-hidden">${msg("Muted", { id: "tile.muted" })}</span></span>`}
     </figcaption>
     ${floats
       ? html`<button type="button" class="on-video move" aria-label=${msg("Move your picture to another corner", { id: "tile.move" })} @click=${onMoveSelf}>
