@@ -11,10 +11,11 @@ const KEPT_OUTPUT_CHARS = 200_000;
 /**
  * Starts `command` detached (its own process group) and resolves `started`
  * once its output matches `ready`; rejects if it exits or takes longer than
- * `timeoutMs`, with the end of what it printed.
+ * `timeoutMs`, with the end of what it printed. `env` adds to this process's
+ * environment.
  */
-export function startProcess(what: string, command: string, args: string[], ready: RegExp, timeoutMs: number) {
-  const child = spawn(command, args, { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } });
+export function startProcess(what: string, command: string, args: string[], ready: RegExp, timeoutMs: number, env: Record<string, string> = {}) {
+  const child = spawn(command, args, { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true", ...env } });
   let output = "";
   const started = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} did not start in time:\n${output.slice(-3000)}`)), timeoutMs);

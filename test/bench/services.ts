@@ -17,7 +17,14 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-/** `wrangler dev` with a given config on a fresh persisted state. */
+/**
+ * `wrangler dev` with a given config on a fresh persisted state, without its
+ * local trace collector. That collector (on by default in `wrangler dev`,
+ * absent from a deployment) writes the spans of every invocation into one
+ * SQLite-backed object on the runtime's own thread; left on, it doubled
+ * Samtale's burst once 200 consultations had been set up before it (README
+ * "Benchmarks"). Off for both relays alike, the runtime is what remains.
+ */
 export async function startWrangler(config: string, port: number, vars: Record<string, string> = {}): Promise<Service> {
   const persist = mkdtempSync(join(tmpdir(), "samtale-bench-"));
   const varArgs = Object.entries(vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]);
@@ -27,6 +34,7 @@ export async function startWrangler(config: string, port: number, vars: Record<s
     ["dev", "--config", config, "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist, ...varArgs],
     /Ready on http/,
     120_000,
+    { X_LOCAL_OBSERVABILITY: "false" },
   );
   await started;
   return { origin: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopProcessGroup(child) };
